@@ -1,0 +1,28 @@
+"""sonb, the Second Opinion NoteBook: the domain core (pure Python and pandas).
+
+This package never imports ipywidgets; the widget layer lives in `sonb.widgets`.
+"""
+
+from .errors import CaseFileError, CaseNotFound, ConflictError, InvalidInput, SonbError
+from .model import (
+    SCHEMA_VERSION,
+    Case,
+    Clinician,
+    Decision,
+    DecisionKind,
+    Factor,
+    HowFound,
+    Opinion,
+    Option,
+    OptionView,
+    Plan,
+    Preferences,
+    Readiness,
+    Role,
+)
+
+__all__ = [
+    "SCHEMA_VERSION", "Case", "Clinician", "Decision", "DecisionKind", "Factor", "HowFound",
+    "Opinion", "Option", "OptionView", "Plan", "Preferences", "Readiness", "Role",
+    "CaseFileError", "CaseNotFound", "ConflictError", "InvalidInput", "SonbError",
+]

@@ -1,0 +1,262 @@
+"""The case model: everything one person records about one health decision.
+
+Field names double as questionnaire linkIds, so a step's answers map onto a model by name
+(see `sonb.questionnaire`). Every check runs here, in Python, whatever a browser sends.
+"""
+
+from __future__ import annotations
+
+import secrets
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from .errors import explain
+
+SCHEMA_VERSION = 1
+
+SHORT_TEXT = 200
+LONG_TEXT = 5_000
+MAX_ITEMS = 50
+
+Name = Annotated[str, StringConstraints(max_length=SHORT_TEXT)]
+Text = Annotated[str, StringConstraints(max_length=LONG_TEXT)]
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Weight = Annotated[int, Field(ge=0, le=5)]
+# One answer to one questionnaire item: yes/no, a whole number, text/choice code/ISO date,
+# or a list of texts for a repeating item.
+Answer = bool | int | Text | Annotated[list[Text], Field(max_length=MAX_ITEMS)]
+Answers = Annotated[dict[Id, Answer], Field(max_length=500)]
+
+
+def new_id(nbytes: int = 4) -> str:
+    """A short random id for clinicians, options and opinions."""
+    return secrets.token_hex(nbytes)
+
+
+def new_case_id() -> str:
+    """A long random case id (144 bits): it doubles as the patient's resume code."""
+    return secrets.token_urlsafe(18)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+class DecisionKind(str, Enum):
+    new_medicine = "new_medicine"
+    surgery = "surgery"
+    medical_test = "medical_test"
+    special_treatment = "special_treatment"
+
+
+DECISION_KIND_LABELS = {
+    DecisionKind.new_medicine: "A new medicine",
+    DecisionKind.surgery: "Surgery",
+    DecisionKind.medical_test: "A medical test",
+    DecisionKind.special_treatment: "A special treatment",
+}
+
+
+class Role(str, Enum):
+    primary = "primary"
+    first_opinion = "first_opinion"
+    second_opinion = "second_opinion"
+    other_professional = "other_professional"
+
+
+ROLE_LABELS = {
+    Role.primary: "My primary doctor",
+    Role.first_opinion: "First opinion",
+    Role.second_opinion: "Second opinion",
+    Role.other_professional: "Another kind of professional",
+}
+
+
+class HowFound(str, Enum):
+    own_doctor = "own_doctor"
+    insurer = "insurer"
+    medical_society = "medical_society"
+    university_hospital = "university_hospital"
+    other = "other"
+
+
+Confidence = Literal["very_sure", "fairly_sure", "not_sure"]
+
+
+class Record(BaseModel):
+    """Base for every model: unknown fields are refused, assignments are checked."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @classmethod
+    def parse(cls, data: dict, what: str | None = None):
+        """Validate `data`; raise InvalidInput with plain messages instead of pydantic's."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise explain(exc, what or f"The {cls.__name__.lower()}") from None
+
+
+class Clinician(Record):
+    id: Id = Field(default_factory=new_id)
+    name: Annotated[Name, StringConstraints(min_length=1)]
+    specialty: Name = ""
+    role: Role = Role.second_opinion
+    institution: Name = ""
+    how_found: HowFound | None = None
+    connected_to_first: bool | None = None
+
+
+class Option(Record):
+    id: Id = Field(default_factory=new_id)
+    name: Annotated[Name, StringConstraints(min_length=1)]
+    description: Text = ""
+
+
+class OptionView(Record):
+    """What one clinician said about one option."""
+
+    benefits: Text = ""
+    risks: Text = ""
+    how_well: Text = ""
+    daily_now: Text = ""
+    daily_later: Text = ""
+    recovery: Text = ""
+    cost: Text = ""
+
+
+class Opinion(Record):
+    id: Id = Field(default_factory=new_id)
+    clinician_id: Id
+    date: dt.date | None = None
+    diagnosis: Text = ""
+    recommended_option: Id | None = None
+    confidence: Confidence | None = None
+    what_if_wait: Text = ""
+    views: Annotated[dict[Id, OptionView], Field(max_length=MAX_ITEMS)] = {}
+    form_kind: DecisionKind | None = None
+    answers: Answers = {}
+
+
+class Plan(Record):
+    """The guide's getting-ready steps. Dates are when a step happened (or is booked)."""
+
+    insurer_asked: dt.date | None = None
+    insurer_covers: bool | None = None
+    insurer_requires: bool | None = None
+    preapproval_needed: bool | None = None
+    insurer_reference: Name = ""
+    visit_date: dt.date | None = None
+    records_requested: dt.date | None = None
+    records_sent: dt.date | None = None
+    records_received: dt.date | None = None
+    forms_chosen: Annotated[list[DecisionKind], Field(max_length=4)] = []
+    report_requested: dt.date | None = None
+
+
+class Factor(Record):
+    id: Id
+    label: Annotated[Name, StringConstraints(min_length=1)]
+    weight: Weight = 3
+
+
+class Preferences(Record):
+    """What matters to the patient (0-5 each) and how well each option serves each factor."""
+
+    factors: Annotated[list[Factor], Field(max_length=MAX_ITEMS)] = []
+    fit: Annotated[dict[Id, dict[Id, Weight]], Field(max_length=MAX_ITEMS)] = {}
+
+
+class Readiness(Record):
+    """The four yes/no questions, asked before and after the second opinion."""
+
+    sure: bool | None = None
+    understand: bool | None = None
+    values_clear: bool | None = None
+    support: bool | None = None
+
+
+class Decision(Record):
+    option: Id | None = None
+    other: Name = ""
+    reasons: Text = ""
+    date: dt.date | None = None
+
+
+class Case(Record):
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")] = Field(
+        default_factory=new_case_id
+    )
+    schema_version: Literal[1] = SCHEMA_VERSION
+    revision: Annotated[int, Field(ge=0)] = 0
+    created: dt.datetime = Field(default_factory=now)
+    updated: dt.datetime = Field(default_factory=now)
+    decision: Text = ""
+    kind: DecisionKind | None = None
+    assessment: Answers = {}
+    clinicians: Annotated[list[Clinician], Field(max_length=MAX_ITEMS)] = []
+    options: Annotated[list[Option], Field(max_length=MAX_ITEMS)] = []
+    opinions: Annotated[list[Opinion], Field(max_length=MAX_ITEMS)] = []
+    plan: Plan = Field(default_factory=Plan)
+    preferences: Preferences = Field(default_factory=Preferences)
+    readiness_before: Readiness = Field(default_factory=Readiness)
+    readiness_after: Readiness = Field(default_factory=Readiness)
+    choice: Decision = Field(default_factory=Decision)
+
+    @model_validator(mode="after")
+    def _references_exist(self):
+        clinicians = {c.id for c in self.clinicians}
+        options = {o.id for o in self.options}
+        factors = {f.id for f in self.preferences.factors}
+        _unique("clinicians", [c.id for c in self.clinicians])
+        _unique("options", [o.id for o in self.options])
+        _unique("opinions", [o.id for o in self.opinions])
+        _unique("preferences.factors", [f.id for f in self.preferences.factors])
+        for i, op in enumerate(self.opinions):
+            if op.clinician_id not in clinicians:
+                raise ValueError(f"opinions[{i}] names a clinician who is not in the case")
+            if op.recommended_option is not None and op.recommended_option not in options:
+                raise ValueError(f"opinions[{i}] recommends an option that is not in the case")
+            if set(op.views) - options:
+                raise ValueError(f"opinions[{i}] describes an option that is not in the case")
+        if set(self.preferences.fit) - options:
+            raise ValueError("preferences.fit rates an option that is not in the case")
+        for scores in self.preferences.fit.values():
+            if set(scores) - factors:
+                raise ValueError("preferences.fit rates a factor that is not in the list")
+        if self.choice.option is not None and self.choice.option not in options:
+            raise ValueError("the choice names an option that is not in the case")
+        return self
+
+    # -- lookups -------------------------------------------------------------------------
+    def clinician(self, clinician_id: str) -> Clinician:
+        return _find(self.clinicians, clinician_id, "clinician")
+
+    def option(self, option_id: str) -> Option:
+        return _find(self.options, option_id, "option")
+
+    def opinion_of(self, clinician_id: str) -> Opinion | None:
+        """The latest opinion recorded for a clinician, or None."""
+        found = [o for o in self.opinions if o.clinician_id == clinician_id]
+        return found[-1] if found else None
+
+    def touch(self) -> None:
+        self.updated = now()
+
+    def to_json(self) -> str:
+        return self.model_dump_json(indent=2)
+
+
+def _unique(what: str, ids: list[str]) -> None:
+    if len(ids) != len(set(ids)):
+        raise ValueError(f"{what} has two entries with the same id")
+
+
+def _find(items, item_id, what):
+    for item in items:
+        if item.id == item_id:
+            return item
+    raise KeyError(f"No {what} with id {item_id!r} in this case.")

@@ -1,0 +1,1 @@
+"""sonb.widgets: the ipywidgets layer over the sonb domain core."""
