@@ -3,6 +3,7 @@
 This package never imports ipywidgets; the widget layer lives in `sonb.widgets`.
 """
 
+from . import casefile
 from .errors import CaseFileError, CaseNotFound, ConflictError, InvalidInput, SonbError
 from .model import (
     SCHEMA_VERSION,
@@ -20,9 +21,10 @@ from .model import (
     Readiness,
     Role,
 )
+from .store import CaseStore
 
 __all__ = [
     "SCHEMA_VERSION", "Case", "Clinician", "Decision", "DecisionKind", "Factor", "HowFound",
     "Opinion", "Option", "OptionView", "Plan", "Preferences", "Readiness", "Role",
-    "CaseFileError", "CaseNotFound", "ConflictError", "InvalidInput", "SonbError",
+    "CaseStore", "casefile", "CaseFileError", "CaseNotFound", "ConflictError", "InvalidInput", "SonbError",
 ]

@@ -1,0 +1,43 @@
+"""Serve the patient app with standalone Voila and safe defaults (sonb/voila/voila.json).
+
+Standalone `voila` drops execute requests from the page; the committed configuration binds to
+127.0.0.1, strips sources, hides tracebacks, caps the number of kernels, culls idle ones, and
+uses sonb's template, which requests nothing from other hosts.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+VOILA_DIR = Path(__file__).parent / "voila"
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "second_opinion.ipynb"
+
+
+def voila_command(notebook: Path = NOTEBOOK, port: int | None = None, *extra: str) -> list[str]:
+    """The command line that serves `notebook` with sonb's configuration."""
+    cmd = [sys.executable, "-m", "voila", str(notebook),
+           f"--Voila.config_file_paths={VOILA_DIR}"]
+    if port is not None:
+        cmd.append(f"--port={port}")
+    return cmd + list(extra)
+
+
+def voila_env(base: dict | None = None) -> dict:
+    """Environment for Voila: sonb's template folder on the Jupyter data path."""
+    env = dict(os.environ if base is None else base)
+    share = str(VOILA_DIR / "share")
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (share, env.get("JUPYTER_PATH")) if p)
+    return env
+
+
+def run_app(port: int | None = None, extra: list[str] | None = None) -> int:
+    """Start Voila in the foreground; Voila prints the URL to open."""
+    if not NOTEBOOK.exists():
+        print(f"Cannot find the app notebook at {NOTEBOOK}.", file=sys.stderr)
+        return 2
+    print("Starting the sonb patient app. Open the address printed below in your browser.",
+          flush=True)
+    return subprocess.call(voila_command(NOTEBOOK, port, *(extra or [])), env=voila_env())

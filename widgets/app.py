@@ -1,0 +1,181 @@
+"""SecondOpinionApp: the patient's stepper over the six steps, with autosave and case files.
+
+The patient page never lists the store's cases: it starts a new case, opens the example, or
+resumes one from the patient's resume code or case file.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import logging
+
+import ipywidgets as W
+
+from sonb import Case, CaseStore, SonbError, casefile
+from sonb.errors import CaseNotFound
+from sonb.safe import esc
+
+from .common import html, style_widget, ui
+from .session import CaseSession
+
+log = logging.getLogger("sonb.app")
+
+# (module, class) per step, imported when the step is first shown.
+STEPS = (
+    ("assessment", "AssessmentView"),
+    ("doctors", "DoctorsView"),
+    ("plan", "PlanView"),
+    ("forms", "FormsView"),
+    ("compare", "CompareView"),
+    ("decide", "DecideView"),
+)
+STEP_KEYS = ("assess", "doctors", "plan", "forms", "compare", "decide")
+
+
+def _step_class(index: int):
+    module, name = STEPS[index]
+    return getattr(importlib.import_module(f"sonb.widgets.{module}"), name)
+
+
+class SecondOpinionApp(W.VBox):
+    """The whole journey in one widget. `store` defaults to CaseStore() (SONB_HOME)."""
+
+    def __init__(self, store: CaseStore | None = None, case: Case | None = None):
+        super().__init__(layout=W.Layout(width="100%"))
+        self.add_class("sonb-app")
+        self.store = store if store is not None else CaseStore()
+        self.session: CaseSession | None = None
+        self.views: list = []
+        self.index = 0
+        self.header = W.HTML(f"<h1>{esc(ui('app_title'))}</h1>"
+                             f'<p class="sonb-box">{esc(ui("disclaimer"))}</p>')
+        self.body = W.VBox(layout=W.Layout(width="100%"))
+        self.children = [style_widget(), self.header, self.body]
+        if case is not None:
+            self.open(case)
+        else:
+            self.show_start()
+
+    # -- start screen --------------------------------------------------------------------
+    def show_start(self) -> None:
+        t = lambda key: ui("start", key)  # noqa: E731
+        self.new_button = W.Button(description=t("new"), button_style="primary", icon="plus")
+        self.example_button = W.Button(description=t("example"), icon="book")
+        self.code = W.Text(description=t("resume_code"), continuous_update=False)
+        self.code.style.description_width = "initial"
+        self.code.add_class("sonb-field")
+        self.resume_button = W.Button(description=t("resume_button"), icon="folder-open")
+        self.upload = W.FileUpload(accept=".json,application/json", multiple=False,
+                                   description=t("upload"))
+        self.start_message = W.HTML()
+        self.new_button.on_click(lambda _b: self.new_case())
+        self.example_button.on_click(lambda _b: self.new_case(example="back_pain"))
+        self.resume_button.on_click(lambda _b: self.resume(self.code.value))
+        self.upload.observe(self._uploaded, names="value")
+        self.body.children = [
+            html(t("title"), "h2"), html(t("intro")),
+            W.HBox([self.new_button, self.example_button]).add_class("sonb-nav"),
+            html(t("resume_title"), "h2"), html(t("resume_help")),
+            self.code, W.HBox([self.resume_button, self.upload]).add_class("sonb-nav"),
+            self.start_message,
+        ]
+
+    def _say(self, text: str) -> None:
+        self.start_message.value = f'<div class="sonb-error" role="alert">{esc(text)}</div>'
+
+    def new_case(self, example: str | None = None) -> None:
+        if example:
+            from sonb.examples import load_example
+
+            case = load_example(example).model_copy(update={"id": Case().id, "revision": 0})
+        else:
+            case = Case()
+        self.open(self.store.create(case))
+
+    def resume(self, code: str) -> None:
+        code = code.strip()
+        try:
+            case = self.store.load(code)
+        except CaseNotFound:
+            self._say(ui("start", "not_found"))
+            return
+        except SonbError:
+            self._say(ui("start", "bad_code"))
+            return
+        self.open(case)
+
+    def _uploaded(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        try:
+            case = self.store.import_file(bytes(files[0]["content"]))
+        except SonbError as exc:
+            self._say(str(exc))
+            log.info("case file refused")
+            return
+        self.open(case)
+
+    # -- the journey ---------------------------------------------------------------------
+    def open(self, case: Case) -> None:
+        """Show this (stored) case at its first step."""
+        self.session = CaseSession(self.store, case)
+        self.views = [None] * len(STEPS)
+        self.step_buttons = []
+        for i, key in enumerate(STEP_KEYS):
+            button = W.Button(description=f"{i + 1}. {ui('steps', key, 'title')}")
+            button.on_click(lambda _b, i=i: self.go(i))
+            self.step_buttons.append(button)
+        self.back = W.Button(description=ui("nav", "back"), icon="arrow-left")
+        self.next = W.Button(description=ui("nav", "next"), icon="arrow-right",
+                             button_style="primary")
+        self.back.on_click(lambda _b: self.go(self.index - 1))
+        self.next.on_click(lambda _b: self.go(self.index + 1))
+        self.progress = W.HTML()
+        self.step_title = W.HTML()
+        self.content = W.VBox(layout=W.Layout(width="100%"))
+        self.download = W.HTML()
+        code = W.HTML(f'<p>{esc(ui("case_bar", "code"))} <code class="sonb-code">'
+                      f"{esc(case.id)}</code></p>")
+        self.session.on_change(lambda _case: self._refresh_download())
+        self._refresh_download()
+        self.body.children = [
+            W.VBox([code, W.HBox([self.session.status, self.download],
+                                 layout=W.Layout(flex_flow="row wrap", align_items="center",
+                                                 justify_content="space-between"))],
+                   ).add_class("sonb-box"),
+            W.HBox(self.step_buttons).add_class("sonb-steps"),
+            self.progress, self.step_title, self.content,
+            W.HBox([self.back, self.next]).add_class("sonb-nav"),
+        ]
+        self.go(0)
+
+    def view(self, index: int):
+        """The view of step `index`, built the first time it is needed."""
+        if self.views[index] is None:
+            self.views[index] = _step_class(index)(self.session)
+        return self.views[index]
+
+    def go(self, index: int) -> None:
+        """Show step `index` (0-based), up to date with the case."""
+        index = max(0, min(index, len(STEPS) - 1))
+        self.index = index
+        view = self.view(index)
+        body = view.widget
+        view.refresh()
+        self.content.children = [body]
+        self.step_title.value = f"<h2>{esc(view.title)}</h2>"
+        self.progress.value = (f'<p class="sonb-status">'
+                               f'{esc(ui("nav", "step_of", n=index + 1, total=len(STEPS)))}</p>')
+        for i, button in enumerate(self.step_buttons):
+            button.button_style = "info" if i == index else ""
+        self.back.disabled = index == 0
+        self.next.disabled = index == len(STEPS) - 1
+
+    def _refresh_download(self) -> None:
+        case = self.session.case
+        data = base64.b64encode(casefile.dumps(case).encode("utf-8")).decode("ascii")
+        self.download.value = (
+            f'<a class="sonb-download" download="sonb-case-{esc(case.id)}.json" '
+            f'href="data:application/json;base64,{data}">{esc(ui("case_bar", "download"))}</a>')

@@ -1,0 +1,83 @@
+"""Step 6: what matters, how each option fits, readiness before and after, and my choice."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from sonb import InvalidInput, Preferences
+from sonb import compare as C
+from sonb import questionnaire as Q
+
+from .common import html, table_html, ui
+from .questionnaire import QuestionnaireForm
+from .step import StepView
+
+
+class DecideView(StepView):
+    key = "decide"
+
+    def build(self) -> W.Widget:
+        self.weights_box = W.VBox([])
+        self.fit = W.HTML()
+        self.choice_box = W.VBox([])
+        readiness = Q.load("readiness")
+        self.before = QuestionnaireForm(readiness, Q.record_answers(self.case.readiness_before),
+                                        on_change=lambda a: self._readiness("readiness_before", a))
+        self.after = QuestionnaireForm(readiness, Q.record_answers(self.case.readiness_after),
+                                       on_change=lambda a: self._readiness("readiness_after", a))
+        self._options_seen = None
+        self.refresh()
+        return W.VBox([
+            html(ui("steps", "decide", "weights_title"), "h3"), self.weights_box,
+            html(ui("steps", "decide", "fit_title"), "h3"), html(ui("steps", "decide", "fit_note")),
+            self.fit,
+            html(ui("steps", "decide", "before_title"), "h3"), self.before,
+            html(ui("steps", "decide", "after_title"), "h3"), self.after,
+            html(ui("steps", "decide", "choice_title"), "h3"), self.choice_box,
+        ])
+
+    def refresh(self) -> None:
+        case = self.case
+        if not case.preferences.factors:
+            self.save(preferences=Preferences(factors=Q.default_factors(case.kind)))
+        shape = ([(o.id, o.name) for o in self.case.options],
+                 [f.id for f in self.case.preferences.factors])
+        if shape != self._options_seen:  # the forms depend on the options: rebuild them
+            self._options_seen = shape
+            self.weights = QuestionnaireForm(Q.preferences_questionnaire(self.case),
+                                             Q.preferences_answers(self.case.preferences),
+                                             on_change=self._weights_changed)
+            self.choice = QuestionnaireForm(Q.decision_questionnaire(self.case),
+                                            Q.record_answers(self.case.choice),
+                                            on_change=self._choice_changed)
+            self.weights_box.children = [self.weights]
+            self.choice_box.children = [self.choice]
+        self.before.set_answers(Q.record_answers(self.case.readiness_before))
+        self.after.set_answers(Q.record_answers(self.case.readiness_after))
+        self._show_fit()
+
+    def _show_fit(self) -> None:
+        self.fit.value = table_html(C.option_fit(self.case)) if self.case.options else ""
+
+    def _weights_changed(self, answers: dict) -> dict:
+        try:
+            prefs = Q.apply_preferences_answers(self.case.preferences, answers)
+        except InvalidInput as exc:
+            return exc.problems
+        problems = self.save(preferences=prefs)
+        self._show_fit()
+        return problems
+
+    def _readiness(self, field: str, answers: dict) -> dict:
+        try:
+            readiness = Q.apply_answers(getattr(self.case, field), answers)
+        except InvalidInput as exc:
+            return exc.problems
+        return self.save(**{field: readiness})
+
+    def _choice_changed(self, answers: dict) -> dict:
+        try:
+            choice = Q.apply_answers(self.case.choice, answers)
+        except InvalidInput as exc:
+            return exc.problems
+        return self.save(choice=choice)

@@ -1,0 +1,61 @@
+"""Step 2: find the second doctor. Clinicians, an independence warning, other kinds of experts."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from sonb import Clinician, Role
+from sonb import questionnaire as Q
+from sonb.compare import suggested_professionals
+from sonb.model import ROLE_LABELS
+
+from .common import RecordList, bullet_list, html, ui
+from .step import StepView
+
+
+def describe(c: Clinician) -> str:
+    parts = [c.name, c.specialty, ROLE_LABELS[c.role]]
+    return " · ".join(p for p in parts if p)
+
+
+def _new_or_updated(record, answers):
+    return Q.apply_answers(record, answers) if record is not None else Clinician.parse(answers)
+
+
+class DoctorsView(StepView):
+    key = "doctors"
+
+    def build(self) -> W.Widget:
+        self.people = RecordList(
+            Q.load("clinician"), self.case.clinicians, describe=describe,
+            to_answers=Q.record_answers, apply=_new_or_updated, commit=self._commit,
+            add_label=ui("steps", "doctors", "add"), empty_text=ui("steps", "doctors", "none"))
+        self.warnings = W.HTML()
+        self.suggestions = W.HTML()
+        self.refresh()
+        return W.VBox([
+            html(ui("steps", "doctors", "how_to_find"), css="sonb-box"),
+            html(ui("steps", "doctors", "list_title"), "h3"), self.people, self.warnings,
+            self.suggestions,
+        ])
+
+    def _commit(self, clinicians: list) -> dict:
+        problems = self.save(clinicians=clinicians)
+        self._show_notes()
+        return problems
+
+    def refresh(self) -> None:
+        self.people.set_records(self.case.clinicians)
+        self._show_notes()
+
+    def _show_notes(self) -> None:
+        connected = [c for c in self.case.clinicians
+                     if c.connected_to_first and c.role in (Role.second_opinion, Role.other_professional)]
+        self.warnings.value = "".join(
+            f'<div class="sonb-warning" role="status">'
+            f'{bullet_list([ui("steps", "doctors", "connected_warning", name=c.name)])}</div>'
+            for c in connected)
+        others = suggested_professionals(self.case)
+        self.suggestions.value = (
+            f'<h3>{html(ui("steps", "doctors", "other_kinds"), "span").value}</h3>{bullet_list(others)}'
+            if others else "")

@@ -1,0 +1,50 @@
+"""Step 3: get ready. The guide's steps with dates, a checklist and warnings from the dates."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from sonb import InvalidInput
+from sonb import questionnaire as Q
+from sonb.plan import checklist_table, warnings
+from sonb.safe import esc
+
+from .common import html, table_html, ui
+from .questionnaire import QuestionnaireForm
+from .step import StepView
+
+
+class PlanView(StepView):
+    key = "plan"
+
+    def build(self) -> W.Widget:
+        self.form = QuestionnaireForm(Q.load("plan"), Q.record_answers(self.case.plan),
+                                      on_change=self._changed)
+        self.checklist = W.HTML()
+        self.warnings = W.HTML()
+        self._show()
+        return W.VBox([
+            html(ui("steps", "plan", "warnings_title"), "h3"), self.warnings,
+            self.form,
+            html(ui("steps", "plan", "checklist_title"), "h3"), self.checklist,
+        ])
+
+    def refresh(self) -> None:
+        self.form.set_answers(Q.record_answers(self.case.plan))
+        self._show()
+
+    def _changed(self, answers: dict) -> dict:
+        try:
+            plan = Q.apply_answers(self.case.plan, answers)
+        except InvalidInput as exc:
+            return exc.problems
+        problems = self.save(plan=plan)
+        self._show()
+        return {k.split(".")[-1]: v for k, v in problems.items()}
+
+    def _show(self) -> None:
+        found = warnings(self.case.plan)
+        self.warnings.value = "".join(
+            f'<div class="sonb-warning {esc(w.level)}" role="status">{esc(w.message)}</div>'
+            for w in found) or f'<p>{esc(ui("steps", "plan", "no_warnings"))}</p>'
+        self.checklist.value = table_html(checklist_table(self.case.plan))

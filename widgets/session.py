@@ -1,0 +1,60 @@
+"""One patient's open case: the current Case, autosave to the store, a visible save status."""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+import ipywidgets as W
+
+from sonb import Case, CaseStore, ConflictError, InvalidInput
+from sonb.safe import esc
+
+from .common import ui
+
+log = logging.getLogger("sonb.app")
+
+
+class CaseSession:
+    """Holds the case being edited. `update(case)` validates, saves a revision and notifies.
+
+    A save that conflicts with a newer revision writes nothing; the page keeps the patient's
+    changes and says so (they can download their case file).
+    """
+
+    def __init__(self, store: CaseStore, case: Case):
+        self.store = store
+        self.case = case
+        self.conflict = False
+        self.status = W.HTML().add_class("sonb-status")
+        self._listeners: list[Callable[[Case], None]] = []
+        self._show(ui("case_bar", "saved"))
+
+    def on_change(self, listener: Callable[[Case], None]) -> None:
+        self._listeners.append(listener)
+
+    def update(self, case: Case) -> dict[str, str]:
+        """Validate and save `case`. Returns problems (field -> message); empty when saved."""
+        try:
+            case = Case.parse(case.model_dump(mode="json"), "Your case")
+        except InvalidInput as exc:
+            self._show(ui("case_bar", "invalid"), error=True)
+            return exc.problems
+        self.case = case
+        if not self.conflict:
+            try:
+                self.case = self.store.save(case)
+            except ConflictError:
+                self.conflict = True
+                log.warning("save conflict on case %s", case.id)
+        if self.conflict:
+            self._show(ui("case_bar", "conflict"), error=True)
+        else:
+            self._show(f'{ui("case_bar", "saved")} {self.case.updated:%H:%M}')
+        for listener in self._listeners:
+            listener(self.case)
+        return {}
+
+    def _show(self, text: str, error: bool = False) -> None:
+        css = "sonb-error" if error else "sonb-status"
+        self.status.value = f'<span class="{css}" role="status">{esc(text)}</span>'
