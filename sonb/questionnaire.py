@@ -536,21 +536,22 @@ def clean_answers(q: Mapping, answers: Mapping) -> dict:
     return kept
 
 
-def unanswered(q: Mapping, answers: Mapping) -> list[dict]:
-    """Enabled questions with no answer yet (the patient's own questions left out)."""
+def _open_questions(q: Mapping, answers: Mapping) -> list[dict]:
+    """Enabled questions without a (non-empty) answer, in form order."""
     kept = clean_answers(q, answers)
     enabled = _enabled_map(q, answers)
-    return [item for item in questions(q)
-            if enabled[item["linkId"]] and item["linkId"] not in kept
-            and item["linkId"] != "my_questions"]
+    return [item for item in questions(q) if enabled[item["linkId"]] and item["linkId"] not in kept]
+
+
+def unanswered(q: Mapping, answers: Mapping) -> list[dict]:
+    """The items of enabled questions with no answer yet (the patient's own questions
+    left out)."""
+    return [item for item in _open_questions(q, answers) if item["linkId"] != "my_questions"]
 
 
 def missing_required(q: Mapping, answers: Mapping) -> list[str]:
     """linkIds of enabled required questions that have no answer."""
-    kept = clean_answers(q, answers)
-    enabled = _enabled_map(q, answers)
-    return [item["linkId"] for item in questions(q)
-            if item.get("required") and enabled[item["linkId"]] and item["linkId"] not in kept]
+    return [item["linkId"] for item in _open_questions(q, answers) if item.get("required")]
 
 
 # -- answers <-> QuestionnaireResponse ----------------------------------------------------

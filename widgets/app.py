@@ -42,7 +42,7 @@ class SecondOpinionApp(W.VBox):
     """The whole journey in one widget. `store` defaults to CaseStore() (SONB_HOME)."""
 
     def __init__(self, store: CaseStore | None = None, case: Case | None = None):
-        super().__init__(layout=W.Layout(width="100%"))
+        super().__init__()
         self.add_class("sonb-app")
         self.store = store if store is not None else CaseStore()
         self.session: CaseSession | None = None
@@ -50,10 +50,10 @@ class SecondOpinionApp(W.VBox):
         self.index = 0
         self.header = W.HTML(f"<h1>{esc(ui('app_title'))}</h1>"
                              f'<p class="sonb-box">{esc(ui("disclaimer"))}</p>')
-        self.body = W.VBox(layout=W.Layout(width="100%"))
+        self.body = W.VBox()
         self.children = [style_widget(), self.header, self.body]
         if case is not None:
-            self.open(case)
+            self.open_case(case)
         else:
             self.show_start()
 
@@ -91,7 +91,7 @@ class SecondOpinionApp(W.VBox):
             case = load_example(example).model_copy(update={"id": Case().id, "revision": 0})
         else:
             case = Case()
-        self.open(self.store.create(case))
+        self.open_case(self.store.create(case))
 
     def resume(self, code: str) -> None:
         code = code.strip()
@@ -103,7 +103,7 @@ class SecondOpinionApp(W.VBox):
         except SonbError:
             self._say(ui("start", "bad_code"))
             return
-        self.open(case)
+        self.open_case(case)
 
     def _uploaded(self, change) -> None:
         files = change["new"]
@@ -115,10 +115,10 @@ class SecondOpinionApp(W.VBox):
             self._say(str(exc))
             log.info("case file refused")
             return
-        self.open(case)
+        self.open_case(case)
 
     # -- the journey ---------------------------------------------------------------------
-    def open(self, case: Case) -> None:
+    def open_case(self, case: Case) -> None:
         """Show this (stored) case at its first step."""
         self.session = CaseSession(self.store, case)
         self.views = [None] * len(STEPS)
@@ -134,7 +134,7 @@ class SecondOpinionApp(W.VBox):
         self.next.on_click(lambda _b: self.go(self.index + 1))
         self.progress = W.HTML()
         self.step_title = W.HTML()
-        self.content = W.VBox(layout=W.Layout(width="100%"))
+        self.content = W.VBox()
         self.download = W.HTML()
         code = W.HTML(f'<p>{esc(ui("case_bar", "code"))} <code class="sonb-code">'
                       f"{esc(case.id)}</code></p>")

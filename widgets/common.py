@@ -9,7 +9,7 @@ import ipywidgets as W
 
 from sonb._datafiles import texts
 from sonb.errors import InvalidInput
-from sonb.safe import esc
+from sonb.safe import esc, paragraphs
 
 from .questionnaire import QuestionnaireForm
 
@@ -56,7 +56,7 @@ def table_html(df, cell_classes=None, caption: str = "") -> str:
             shown = "" if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else value
             css = cell_classes(label, col, value) if cell_classes else ""
             cls = f' class="{esc(css)}"' if css else ""
-            cells.append(f"<td{cls}>{esc(shown)}</td>")
+            cells.append(f"<td{cls}>{paragraphs(shown)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (f'<div class="sonb-scroll"><table class="sonb-table">{cap}<thead><tr>{head}</tr></thead>'

@@ -38,9 +38,17 @@ class CompareView(StepView):
             ("agreement_title", table_html(agreement, lambda a, col, _v: mark(a, col, _v)
                                            if col == "status" else "")),
             ("options_title", table_html(C.options_table(case))),
-            ("unanswered_title", table_html(open_questions.set_index(open_questions.columns[0]))
-             if len(open_questions) else html(ui("steps", "compare", "none_open")).value),
+            ("unanswered_title", _open_questions(open_questions)),
         ]
         self.out.value = "".join(
             f"<h3>{html(ui('steps', 'compare', key), 'span').value}</h3>{body}"
             for key, body in sections)
+
+
+def _open_questions(table) -> str:
+    """The questions each clinician left open, as one short list per clinician."""
+    if not len(table):
+        return html(ui("steps", "compare", "none_open")).value
+    who, question = table.columns[0], table.columns[1]
+    return "".join(f"<h4>{html(name, 'span').value}</h4>{bullet_list(list(rows[question]))}"
+                   for name, rows in table.groupby(who, sort=False))

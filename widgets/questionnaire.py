@@ -26,13 +26,12 @@ def _label(item: dict) -> str:
 
 
 def _field_box(*children: W.Widget) -> W.VBox:
-    return W.VBox(list(children), layout=W.Layout(width="100%")).add_class("sonb-item")
+    return W.VBox(list(children)).add_class("sonb-item")
 
 
 def _labelled(widget: W.Widget) -> W.Widget:
     """Put the description on its own line above the control (readable at phone width)."""
     widget.style.description_width = "initial"
-    widget.layout.width = "100%"
     return widget.add_class("sonb-field")
 
 
@@ -212,7 +211,7 @@ class QuestionnaireForm(W.VBox):
 
     def __init__(self, questionnaire: dict, answers: dict | None = None,
                  on_change: OnChange | None = None, show_title: bool = False):
-        super().__init__(layout=W.Layout(width="100%"))
+        super().__init__()
         self.add_class("sonb-form")
         self.questionnaire = questionnaire
         self.on_change = on_change
@@ -233,7 +232,7 @@ class QuestionnaireForm(W.VBox):
         if kind == "group":
             heading = W.HTML(f'<h{level} class="sonb-group-title">{esc(item.get("text", ""))}</h{level}>')
             parts = [self._build(child, min(level + 1, 5)) for child in item.get("item", [])]
-            box = W.VBox([heading, *parts], layout=W.Layout(width="100%")).add_class("sonb-group")
+            box = W.VBox([heading, *parts]).add_class("sonb-group")
         elif kind == "display":
             box = W.HTML(f'<p class="sonb-display">{esc(item.get("text", ""))}</p>')
         else:

@@ -25,8 +25,7 @@ class StepView:
     def widget(self) -> W.Widget:
         """Built on first use, so the app shows its first step quickly."""
         if self._body is None:
-            self._body = W.VBox([html(ui("steps", self.key, "intro")), self.build()],
-                                layout=W.Layout(width="100%"))
+            self._body = W.VBox([html(ui("steps", self.key, "intro")), self.build()])
         return self._body
 
     def build(self) -> W.Widget:

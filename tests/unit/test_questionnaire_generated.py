@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sonb import questionnaire as Q
 from sonb.errors import InvalidInput, SonbError
@@ -250,3 +252,24 @@ def test_default_factors_depend_on_the_kind_and_are_fresh_objects():
     assert Q.default_factors("surgery") == Q.default_factors(DecisionKind.surgery) != common
     common[0].weight = 0
     assert Q.default_factors()[0].weight == 3
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=6)
+FIELDS = sorted({f for r in RECORDS for f in type(r).model_fields}
+                | {"weight.f1", "fit.o1.f1", "o1.risks", "recommended_option"})
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=8), JSON, max_size=4))
+def test_apply_takes_any_json_and_answers_with_a_record_or_plain_problems(intl_case, answers):
+    targets = [(Q.apply_answers, r) for r in RECORDS] + [
+        (Q.apply_opinion_answers, intl_case.opinions[0]),
+        (Q.apply_preferences_answers, intl_case.preferences)]
+    for apply, record in targets:
+        try:
+            assert type(apply(record, answers)) is type(record)
+        except InvalidInput as exc:
+            assert exc.problems and all(isinstance(m, str) for m in exc.problems.values())
