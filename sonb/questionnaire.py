@@ -123,7 +123,8 @@ def _read(name: str) -> dict:
     want = {"id": fhir_id(name), "url": URL_PREFIX + name}
     for key, value in want.items():
         if q.get(key) != value:
-            raise SonbError(f"The form in {name}.json has the {key} {q.get(key)!r}; it should be {value!r}.")
+            raise SonbError(f"The form in {name}.json has the {key} {q.get(key)!r}; "
+                            f"it should be {value!r}.")
     return q
 
 
@@ -431,8 +432,9 @@ def _check_integer(item: Mapping, value: Any) -> str | None:
         return MESSAGES["integer"]
     lo, hi = _int_range(item)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        key = "range" if lo is not None and hi is not None else "at_least" if lo is not None else "at_most"
-        return MESSAGES[key].format(lo=lo, hi=hi)
+        if lo is not None and hi is not None:
+            return MESSAGES["range"].format(lo=lo, hi=hi)
+        return MESSAGES["at_least" if lo is not None else "at_most"].format(lo=lo, hi=hi)
     return None
 
 
@@ -628,7 +630,8 @@ def from_response(q: Mapping, response: Mapping) -> dict:
     return answers
 
 
-def _read_items(resp_items: Any, q_items: list, index: Mapping, answers: dict, problems: dict) -> None:
+def _read_items(resp_items: Any, q_items: list, index: Mapping, answers: dict,
+                problems: dict) -> None:
     here = {item["linkId"]: item for item in q_items}
     if not isinstance(resp_items, list):
         problems.setdefault("item", "must be a list of items")
@@ -687,7 +690,8 @@ def _read_value(item: Mapping, entry: Any) -> Any:
 TEXT: dict[str, dict[str, Any]] = {
     "opinion": {
         "title": "What this doctor told you",
-        "intro": "Write down what the doctor said, in your own words. Leave blank what you did not ask.",
+        "intro": "Write down what the doctor said, in your own words. "
+                 "Leave blank what you did not ask.",
         "date": "When did you see this doctor?",
         "diagnosis": "What does the doctor think is wrong? (This is the diagnosis.)",
         "recommended_option": "Which choice does the doctor suggest?",
@@ -710,7 +714,8 @@ TEXT: dict[str, dict[str, Any]] = {
     "preferences": {
         "title": "What matters most to you",
         "weights": "How much does each of these matter to you?",
-        "weights_help": "Pick a number from 0 to 5 for each one. 0 means it does not matter to you. "
+        "weights_help": "Pick a number from 0 to 5 for each one. "
+                        "0 means it does not matter to you. "
                         "5 means it matters a lot.",
         "no_factors": "You have not listed what matters to you yet.",
         "fit_help": "Now think about each choice. How well does it give you each thing? "
@@ -771,7 +776,8 @@ def opinion_questionnaire(case: Case) -> dict:
         _display("intro", t["intro"]),
         _question("date", "date", t["date"]),
         _question("diagnosis", "text", t["diagnosis"]),
-        _choice("recommended_option", t["recommended_option"], _option_choices(case, NONE, t[NONE])),
+        _choice("recommended_option", t["recommended_option"],
+                _option_choices(case, NONE, t[NONE])),
         _choice("confidence", t["confidence"], t["confidence_choices"].items()),
         _question("what_if_wait", "text", t["what_if_wait"], aspect="if_delay"),
     ]
@@ -956,7 +962,8 @@ def apply_preferences_answers(prefs: Preferences, answers: Mapping) -> Preferenc
         parts = str(link).split(".")
         if len(parts) == 2 and parts[0] == "weight" and parts[1] in factor_ids:
             weights[parts[1]] = value
-        elif len(parts) == 3 and parts[0] == "fit" and _ID.match(parts[1]) and parts[2] in factor_ids:
+        elif (len(parts) == 3 and parts[0] == "fit" and _ID.match(parts[1])
+              and parts[2] in factor_ids):
             fit.setdefault(parts[1], {})[parts[2]] = value
         else:
             problems.setdefault(str(link), MESSAGES["unknown"])

@@ -17,11 +17,9 @@ from sonb.model import (
     DecisionKind,
     Factor,
     HowFound,
-    Opinion,
     Option,
     OptionView,
     Plan,
-    Preferences,
     Readiness,
     Role,
 )
