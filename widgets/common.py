@@ -100,8 +100,7 @@ class RecordList(W.VBox):
             remove.on_click(lambda _b, i=i: self.remove(i))
             label = W.HTML(f"<span>{esc(self._describe(record))}</span>",
                            layout=W.Layout(flex="1 1 auto"))
-            rows.append(W.HBox([label, edit, remove], layout=W.Layout(flex_flow="row wrap",
-                                                                       align_items="center")))
+            rows.append(W.HBox([label, edit, remove]).add_class("sonb-row"))
         self.items.children = rows or [html(self._empty_text)]
 
     def edit(self, index: int | None) -> None:

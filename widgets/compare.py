@@ -35,8 +35,7 @@ class CompareView(StepView):
         sections = [
             ("guidance_title", bullet_list(C.guidance(case))),
             ("table_title", table_html(C.comparison_table(case), mark)),
-            ("agreement_title", table_html(agreement, lambda a, col, _v: mark(a, col, _v)
-                                           if col == "status" else "")),
+            ("agreement_title", table_html(agreement[["status"]], mark)),
             ("options_title", table_html(C.options_table(case))),
             ("unanswered_title", _open_questions(open_questions)),
         ]

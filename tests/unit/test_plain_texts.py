@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from sonb._datafiles import table, texts
 
-GUIDE = Path(__file__).parents[3] / "shared" / "seed" / "second-opinion-guide.txt"
+import guide_fingerprint
+from guide_fingerprint import copied_runs  # tests/unit/guide_fingerprint.py
+
 NOT_TEXT = {"_comment", "key", "source", "field"}  # keys whose values are codes, not words
 
 
@@ -29,10 +30,6 @@ SOURCES = {
 }
 
 
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z']+", text.lower())
-
-
 @pytest.mark.parametrize("source", SOURCES)
 def test_sentences_are_short_and_never_push_a_choice(source):
     for text in SOURCES[source]():
@@ -43,13 +40,36 @@ def test_sentences_are_short_and_never_push_a_choice(source):
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_no_run_of_seven_words_from_the_guide(source):
-    if not GUIDE.exists():
-        pytest.skip("the guide is not next to this checkout")
-    guide = words(GUIDE.read_text(encoding="utf-8"))
-    runs = {tuple(guide[i:i + 7]) for i in range(len(guide) - 6)}
+    """Checked against the guide's fingerprint (tests/data/guide_7grams.txt), never skipped."""
     for text in SOURCES[source]():
-        found = words(text)
-        assert not any(tuple(found[i:i + 7]) in runs for i in range(len(found) - 6)), text
+        assert not copied_runs(text), text
+
+
+def test_guide_fingerprint_is_well_formed_and_up_to_date():
+    lines = [line for line in guide_fingerprint.FINGERPRINT.read_text(encoding="ascii").splitlines()
+             if not line.startswith("#")]
+    assert len(lines) > 500  # the guide has about 1,100 words
+    assert lines == sorted(set(lines))
+    assert all(re.fullmatch(r"[0-9a-f]{16}", line) for line in lines)
+    guide = guide_fingerprint.FINGERPRINT.parents[3] / "shared" / "seed" / "second-opinion-guide.txt"
+    if guide.exists():  # beside a checkout that has the guide: the fingerprint must match it
+        assert lines == guide_fingerprint.fingerprint_of(guide.read_text(encoding="utf-8")), (
+            "the guide changed: run tests/data/make_guide_fingerprint.py")
+
+
+def test_copied_runs_finds_a_seven_word_run_whatever_the_case_and_punctuation(tmp_path, monkeypatch):
+    source = "One two three four five six seven eight. Nine ten."
+    fingerprint = tmp_path / "fp.txt"
+    fingerprint.write_text("# made here\n" + "\n".join(guide_fingerprint.fingerprint_of(source)))
+    monkeypatch.setattr(guide_fingerprint, "FINGERPRINT", fingerprint)
+    guide_fingerprint.guide_digests.cache_clear()
+    try:
+        assert copied_runs("Say: TWO, three -- four five six seven eight!") == [
+            "two three four five six seven eight"]
+        assert copied_runs("two three four five six seven nine") == []
+        assert copied_runs("one two three") == []
+    finally:
+        guide_fingerprint.guide_digests.cache_clear()
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,96 @@
+"""How a patient uses sonb's page, for the browser tests: find a question by its text, answer it.
+
+Every answerable item of a form is a `.sonb-item` box whose control carries the question text
+as its ipywidgets description (a `<label class="widget-label">`; required items end with
+" (required)"). Questions repeat across forms ("How could it help you?"), so the helpers take a
+scope: the page, a form, or a `.sonb-group` found with `group`.
+Text fields sync on blur (continuous_update=False), so `fill` presses Tab after typing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+WAIT = 30_000  # ms: one kernel round trip is far quicker; this only bounds a hung page
+
+
+def _question(text: str) -> re.Pattern:
+    return re.compile(rf"^\s*{re.escape(text)}( \(required\))?\s*$")
+
+
+def item(scope, question: str):
+    """The one `.sonb-item` box asking `question` (exact text) inside `scope`."""
+    label = scope.locator("label.widget-label, .sonb-label").filter(has_text=_question(question))
+    found = scope.locator(".sonb-item").filter(has=label)
+    expect(found, f"exactly one question {question!r}").to_have_count(1, timeout=WAIT)
+    return found
+
+
+def group(scope, heading: str):
+    """The `.sonb-group` box whose own heading is `heading` (exact text)."""
+    title = scope.locator(".sonb-group-title").filter(has_text=_question(heading))
+    found = scope.locator(".sonb-group").filter(has=title)
+    return found.last  # a nested group's box is the innermost one holding its title
+
+
+def fill(scope, question: str, text: str) -> None:
+    """Type into a text or textarea question, then leave the field so it syncs."""
+    box = item(scope, question).locator("input[type=text], textarea").first
+    box.fill(text)
+    box.press("Tab")
+
+
+def choose(scope, question: str, answer: str) -> None:
+    """Pick `answer` (the shown text) for a radio or dropdown question."""
+    box = item(scope, question)
+    select = box.locator("select")
+    if select.count():
+        select.select_option(label=answer)
+    else:
+        box.get_by_role("radio", name=answer, exact=True).check()
+
+
+def yes(scope, question: str) -> None:
+    choose(scope, question, "Yes")
+
+
+def no(scope, question: str) -> None:
+    choose(scope, question, "No")
+
+
+def set_date(scope, question: str, iso: str) -> None:
+    box = item(scope, question).locator("input[type=date]")
+    box.fill(iso)
+    box.press("Tab")
+
+
+def button(scope, name: str):
+    """The button called `name`. Font Awesome icons add a private-use glyph to the accessible
+    name (CSS generated content), so anything that is not a letter may come before the text."""
+    return scope.get_by_role("button", name=re.compile(rf"^\W*{re.escape(name)}$"))
+
+
+def click(scope, name: str) -> None:
+    button(scope, name).click()
+
+
+def step_buttons(page):
+    return page.locator(".sonb-steps button")
+
+
+def go_to_step(page, number: int) -> None:
+    """Click the step button `number` (1-6) and wait until that step is shown."""
+    step_buttons(page).nth(number - 1).click()
+    wait_for_step(page, number)
+
+
+def wait_for_step(page, number: int) -> None:
+    expect(page.get_by_text(f"Step {number} of 6", exact=True)).to_be_visible(timeout=WAIT)
+
+
+def resume_code(page) -> str:
+    code = page.locator("code.sonb-code")
+    expect(code).to_be_visible(timeout=WAIT)
+    return code.inner_text().strip()
