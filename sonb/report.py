@@ -437,7 +437,7 @@ def _form(kind: DecisionKind, case: Case | None, clinician: Clinician | None,
         "visit": _date(opinion.date) if opinion and opinion.date else None,
         "decision": case.decision if case and case.decision.strip() else None,
         "filled": clinician.name if answers else None,
-        "items": _form_items(q, answers),
+        "content": _form_items(q, answers),
     }
 
 

@@ -6,7 +6,6 @@ resumes one from the patient's resume code or case file.
 
 from __future__ import annotations
 
-import base64
 import importlib
 import logging
 
@@ -17,6 +16,7 @@ from sonb.errors import CaseNotFound
 from sonb.safe import esc
 
 from .common import html, style_widget, ui
+from .downloads import data_link
 from .session import CaseSession
 
 log = logging.getLogger("sonb.app")
@@ -175,7 +175,6 @@ class SecondOpinionApp(W.VBox):
 
     def _refresh_download(self) -> None:
         case = self.session.case
-        data = base64.b64encode(casefile.dumps(case).encode("utf-8")).decode("ascii")
-        self.download.value = (
-            f'<a class="sonb-download" download="sonb-case-{esc(case.id)}.json" '
-            f'href="data:application/json;base64,{data}">{esc(ui("case_bar", "download"))}</a>')
+        self.download.value = data_link(f"sonb-case-{case.id}.json", "application/json",
+                                        casefile.dumps(case).encode("utf-8"),
+                                        ui("case_bar", "download"))

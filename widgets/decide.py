@@ -9,6 +9,7 @@ from sonb import compare as C
 from sonb import questionnaire as Q
 
 from .common import html, table_html, ui
+from .papers import report_buttons
 from .questionnaire import QuestionnaireForm
 from .step import StepView
 
@@ -34,6 +35,8 @@ class DecideView(StepView):
             html(ui("steps", "decide", "before_title"), "h3"), self.before,
             html(ui("steps", "decide", "after_title"), "h3"), self.after,
             html(ui("steps", "decide", "choice_title"), "h3"), self.choice_box,
+            html(ui("files", "title"), "h3"), html(ui("files", "report_help")),
+            *report_buttons(lambda: self.case),
         ])
 
     def refresh(self) -> None:

@@ -10,6 +10,7 @@ from sonb.model import DECISION_KIND_LABELS
 
 from .common import html, ui
 from .doctors import describe
+from .papers import forms_button
 from .questionnaire import QuestionnaireForm
 from .step import StepView
 
@@ -71,8 +72,10 @@ class FormsView(StepView):
         self.form = QuestionnaireForm(
             Q.load(Q.FORM_FOR_KIND[DecisionKind(self.kind.value)]),
             opinion.answers if opinion else {}, on_change=self._form_changed)
+        printable = forms_button("form_pdf", lambda: {
+            "kind": self.kind.value, "case": self.case, "clinician_id": self.picker.value})
         self.body.children = [html(ui("steps", "forms", "said_title"), "h3"), self.said,
-                              html(ui("steps", "forms", "form_title"), "h3"), self.form]
+                              html(ui("steps", "forms", "form_title"), "h3"), self.form, printable]
 
     def _opinion(self) -> Opinion:
         return (self.case.opinion_of(self.picker.value)

@@ -10,6 +10,7 @@ from sonb.plan import checklist_table, warnings
 from sonb.safe import esc
 
 from .common import html, table_html, ui
+from .papers import chosen_kinds, forms_button
 from .questionnaire import QuestionnaireForm
 from .step import StepView
 
@@ -27,6 +28,8 @@ class PlanView(StepView):
             html(ui("steps", "plan", "warnings_title"), "h3"), self.warnings,
             self.form,
             html(ui("steps", "plan", "checklist_title"), "h3"), self.checklist,
+            html(ui("files", "blank_help")),
+            forms_button("blank_forms", lambda: {"kind": chosen_kinds(self.case)}),
         ])
 
     def refresh(self) -> None:

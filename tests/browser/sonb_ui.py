@@ -28,6 +28,15 @@ def item(scope, question: str):
     return found
 
 
+def field(scope, question: str):
+    """The one control (`.sonb-field`: label plus input) for `question` inside `scope`. Also finds
+    fields that stand alone, outside a form (the resume code, the clinician picker)."""
+    label = scope.locator("label.widget-label").filter(has_text=_question(question))
+    found = scope.locator(".sonb-field").filter(has=label)
+    expect(found, f"exactly one field {question!r}").to_have_count(1, timeout=WAIT)
+    return found
+
+
 def group(scope, heading: str):
     """The `.sonb-group` box whose own heading is `heading` (exact text)."""
     title = scope.locator(".sonb-group-title").filter(has_text=_question(heading))
@@ -37,14 +46,14 @@ def group(scope, heading: str):
 
 def fill(scope, question: str, text: str) -> None:
     """Type into a text or textarea question, then leave the field so it syncs."""
-    box = item(scope, question).locator("input[type=text], textarea").first
+    box = field(scope, question).locator("input[type=text], textarea")
     box.fill(text)
     box.press("Tab")
 
 
 def choose(scope, question: str, answer: str) -> None:
     """Pick `answer` (the shown text) for a radio or dropdown question."""
-    box = item(scope, question)
+    box = field(scope, question)
     select = box.locator("select")
     if select.count():
         select.select_option(label=answer)
@@ -61,7 +70,7 @@ def no(scope, question: str) -> None:
 
 
 def set_date(scope, question: str, iso: str) -> None:
-    box = item(scope, question).locator("input[type=date]")
+    box = field(scope, question).locator("input[type=date]")
     box.fill(iso)
     box.press("Tab")
 

@@ -1,0 +1,45 @@
+"""Buttons that make the report for the primary doctor and printable forms (sonb.report)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sonb import Case, DecisionKind
+
+from .common import ui
+from .downloads import DownloadButton
+
+
+def _report(case: Case, pdf: bool):
+    from sonb.report import report_html, to_pdf
+
+    page = report_html(case)
+    if pdf:
+        return "sonb-report.pdf", "application/pdf", to_pdf(page)
+    return "sonb-report.html", "text/html", page.encode("utf-8")
+
+
+def report_buttons(get_case: Callable[[], Case]) -> list[DownloadButton]:
+    """The report for the primary doctor, as a web page and as a PDF."""
+    link = ui("files", "download")
+    return [DownloadButton(ui("files", "report_html"), link, lambda: _report(get_case(), False)),
+            DownloadButton(ui("files", "report_pdf"), link, lambda: _report(get_case(), True))]
+
+
+def forms_button(label_key: str, get_args: Callable[[], dict]) -> DownloadButton:
+    """Printable forms as a PDF; `get_args()` gives sonb.report.forms_html's arguments."""
+
+    def make():
+        from sonb.report import forms_html, to_pdf
+
+        return "sonb-forms.pdf", "application/pdf", to_pdf(forms_html(**get_args()))
+
+    return DownloadButton(ui("files", label_key), ui("files", "download"), make)
+
+
+def chosen_kinds(case: Case) -> DecisionKind | None:
+    """The form kind to print blank: the one chosen, the case's kind, or None for all four."""
+    chosen = case.plan.forms_chosen
+    if len(chosen) == 1:
+        return chosen[0]
+    return case.kind if not chosen else None
