@@ -726,7 +726,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "title": "Your choice",
         "intro": "The choice is yours. Take the time you need.",
         "option": "What have you decided?",
-        OTHER: "Something else",
+        "other_choice": "Something else",
         "other": "What else have you decided?",
         "reasons": "Why did you make this choice?",
         "date": "When did you decide?",
@@ -817,7 +817,7 @@ def decision_questionnaire(case: Case) -> dict:
                     "answerCoding": {"system": CODE_SYSTEM, "code": OTHER}}
     return _form("decision", [
         _display("intro", t["intro"]),
-        _choice("option", t["option"], _option_choices(case, OTHER, t[OTHER])),
+        _choice("option", t["option"], _option_choices(case, OTHER, t["other_choice"])),
         _question("other", "string", t["other"], enableWhen=[other_chosen]),
         _question("reasons", "text", t["reasons"]),
         _question("date", "date", t["date"]),

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import string
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +49,7 @@ BLANK_LINES = {"string": 1, "text": 4, "date": 1, "integer": 1}  # ruled lines p
 OWN_QUESTIONS_MIN = 5  # numbered lines for the patient's own questions, at least ...
 OWN_QUESTIONS_EXTRA = 3  # ... and this many free ones after those already written
 OUTPUTS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+PAPERS = {"a4": "A4", "letter": "letter"}
 
 FHIR_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:sonb:fhir")
 URI_SYSTEM = "urn:ietf:rfc:3986"
@@ -68,7 +71,7 @@ def _error(key: str, **values) -> SonbError:
 
 
 def _date(value: dt.date | str | None) -> str:
-    """A date in plain words ('March 14, 2025'); text that is no ISO date is kept as it is."""
+    """A date in plain words ('March 14, 2025'); other text is kept as it is."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -85,6 +88,20 @@ def _yes_no(value: bool | None, unknown: str = "unknown") -> str:
     return words["yes"] if value is True else words["no"] if value is False else words[unknown]
 
 
+def direction(text: object) -> str:
+    """'rtl' or 'ltr' from the first letter with a strong direction, else 'auto'.
+
+    This is what a browser's dir="auto" does; computing it here makes WeasyPrint (which
+    ignores dir="auto") lay out Arabic or Hebrew text right to left as well."""
+    for char in str(text):
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return "auto"
+
+
 def fill(template: str, **values: object) -> Markup:
     """A sentence from the data files with its {placeholders} filled in: the sentence and the
     values are escaped, and each value sits in <bdi> so a right-to-left name shows right."""
@@ -92,7 +109,8 @@ def fill(template: str, **values: object) -> Markup:
     for literal, name, _spec, _conversion in string.Formatter().parse(template):
         parts.append(esc(literal))
         if name is not None:
-            parts.append(f"<bdi>{esc(values[name])}</bdi>")
+            value = values[name]
+            parts.append(f'<bdi dir="{direction(value)}">{esc(value)}</bdi>')
     return Markup("".join(parts))
 
 
@@ -108,6 +126,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["fill"] = fill
+    env.filters["direction"] = direction
     return env
 
 
@@ -117,7 +136,8 @@ def _render(template: str, **context: Any) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """One table cell. `user` text keeps its own direction (dir=auto) and its line breaks."""
+    """One table cell. `user` text gets its own direction (see `direction`) and keeps its
+    line breaks."""
 
     text: str
     user: bool = False
@@ -158,11 +178,13 @@ def _said(value: object) -> Cell:
 
 
 def _split(table: Table, size: int, first: int = 0, last: int = 0) -> list[Table]:
-    """The table cut into parts of at most `size` columns, so each part fits a printed page.
-    Every part repeats the row headers and the `first` and `last` columns (e.g. a status)."""
+    """The table cut into parts of at most `size` columns, as even as can be (4 -> 2 + 2), so
+    each part fits a printed page. Every part repeats the row headers and the `first` and
+    `last` columns (e.g. a status)."""
     middle = len(table.head) - 1 - first - last
     if middle <= size:
         return [table]
+    size = math.ceil(middle / math.ceil(middle / size))
     starts = range(0, middle, size)
 
     def part(cells: list[Cell], start: int) -> list[Cell]:
@@ -560,20 +582,26 @@ def _no_fetching(weasyprint) -> Callable[[str], Any]:
     return RefuseAll()
 
 
-def to_pdf(html: str) -> bytes:
-    """The HTML as a PDF, made by WeasyPrint without fetching anything."""
+def to_pdf(html: str, paper: str = "A4") -> bytes:
+    """The HTML as a PDF on A4 or Letter paper, made by WeasyPrint without fetching anything."""
+    size = PAPERS.get(paper.lower())
+    if size is None:
+        raise _error("paper", paper=paper, papers=", ".join(PAPERS.values()))
     weasyprint = _weasyprint()
-    return weasyprint.HTML(string=html, base_url=None, url_fetcher=_no_fetching(weasyprint)).write_pdf()
+    fetcher = _no_fetching(weasyprint)
+    page = weasyprint.CSS(string=f"@page {{ size: {size}; }}", url_fetcher=fetcher)
+    document = weasyprint.HTML(string=html, base_url=None, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[page])
 
 
-def _write(path: str | Path, make_html: Callable[[], str]) -> Path:
+def _write(path: str | Path, make_html: Callable[[], str], paper: str) -> Path:
     """Write HTML or PDF, chosen by the file's suffix (checked before any work is done)."""
     path = Path(path)
     output = OUTPUTS.get(path.suffix.lower())
     if output is None:
         raise _error("suffix", name=path.name)
     html = make_html()
-    data = to_pdf(html) if output == "pdf" else html.encode("utf-8")
+    data = to_pdf(html, paper) if output == "pdf" else html.encode("utf-8")
     _write_bytes(path, data)
     return path
 
@@ -585,15 +613,15 @@ def _write_bytes(path: Path, data: bytes) -> None:
         raise _error("write", name=path.name, reason=exc.strerror or type(exc).__name__) from None
 
 
-def write_report(case: Case, path: str | Path, today: dt.date | None = None) -> Path:
+def write_report(case: Case, path: str | Path, today: dt.date | None = None, paper: str = "A4") -> Path:
     """Save the report as HTML (.html, .htm) or PDF (.pdf)."""
-    return _write(path, lambda: report_html(case, today))
+    return _write(path, lambda: report_html(case, today), paper)
 
 
 def write_forms(path: str | Path, kind: DecisionKind | str | None = None, case: Case | None = None,
-                clinician_id: str | None = None) -> Path:
+                clinician_id: str | None = None, paper: str = "A4") -> Path:
     """Save the printable forms (see `forms_html`) as HTML (.html, .htm) or PDF (.pdf)."""
-    return _write(path, lambda: forms_html(kind, case, clinician_id))
+    return _write(path, lambda: forms_html(kind, case, clinician_id), paper)
 
 
 # -- FHIR Bundle ----------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Standalone `voila` drops execute requests from the page; the committed configuration binds to
 127.0.0.1, strips sources, hides tracebacks, caps the number of kernels, culls idle ones, and
-uses sonb's template, which requests nothing from other hosts.
+uses sonb's template, which requests nothing from other hosts (its error pages neither). The
+URL cannot switch to another template or theme (`?template=`, `?theme=`), and no file next to
+the notebook is served (`file_allowlist` is empty). See SECURITY.md.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 
 import ipywidgets as W
 
@@ -95,6 +96,9 @@ class SecondOpinionApp(W.VBox):
 
     def resume(self, code: str) -> None:
         code = code.strip()
+        if not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", code):  # the form of Case.id
+            self._say(ui("start", "bad_code"))
+            return
         try:
             case = self.store.load(code)
         except CaseNotFound:

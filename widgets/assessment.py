@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from sonb import Option
+from sonb import DecisionKind, Option
 from sonb import questionnaire as Q
 from sonb.assessment import assess
 from sonb.safe import esc
@@ -54,8 +54,8 @@ class AssessmentView(StepView):
 
     def _changed(self, answers: dict) -> dict:
         rest = {k: v for k, v in answers.items() if k not in CASE_FIELDS}
-        problems = self.save(decision=answers.get("decision", ""), kind=answers.get("kind"),
-                             assessment=rest)
+        kind = DecisionKind(answers["kind"]) if answers.get("kind") else None  # not a bare str
+        problems = self.save(decision=answers.get("decision", ""), kind=kind, assessment=rest)
         self._show_advice()
         return self._prefixed(problems)
 

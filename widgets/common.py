@@ -149,8 +149,8 @@ class RecordList(W.VBox):
     def remove(self, index: int) -> None:
         records = [r for i, r in enumerate(self.records) if i != index]
         problems = self._commit(records)
-        if problems:
-            self.message.value = bullet_list(list(problems.values()), "sonb-error")
+        if problems:  # the record is still used elsewhere in the case
+            self.message.value = f'<p class="sonb-error" role="alert">{esc(ui("case_bar", "in_use"))}</p>'
             return
         self.message.value = ""
         self.records = records

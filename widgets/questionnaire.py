@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Callable
 
 import ipywidgets as W
+from traitlets import Unicode
 
 from sonb import questionnaire as Q
 from sonb.safe import esc
@@ -63,6 +64,37 @@ def _date_from_answer(answer):
         return dt.date.fromisoformat(answer)
     except (TypeError, ValueError):
         return None
+
+
+class _DatePicker(W.DatePicker):
+    """A DatePicker that keeps an impossible date from the browser (Feb 30, year 20255) as
+    `bad_input` instead of failing inside ipywidgets, so validation can flag it."""
+
+    bad_input = Unicode("")
+
+    def set_state(self, sync_data):
+        try:
+            super().set_state(sync_data)
+            self.bad_input = ""
+        except (ValueError, OverflowError):
+            self.bad_input = str(sync_data.get("value"))
+
+
+class _DateControl(_Control):
+    def __init__(self, widget: _DatePicker):
+        super().__init__(widget, lambda d: d.isoformat() if d else None, _date_from_answer)
+
+    @property
+    def value(self):
+        return self.widget.bad_input or super().value
+
+    @value.setter
+    def value(self, answer) -> None:
+        self.widget.bad_input = ""
+        _Control.value.fset(self, answer)
+
+    def observe(self, callback) -> None:
+        self.widget.observe(lambda _change: callback(), names=["value", "bad_input"])
 
 
 def _int_or_text(value: str):
@@ -124,6 +156,8 @@ class _Repeating:
 
     def _remove(self, row) -> None:
         self._rows.children = tuple(r for r in self._rows.children if r is not row)
+        for number, (box, remove) in enumerate((r.children for r in self._rows.children), 1):
+            box.description, remove.tooltip = f"{self._label} {number}", f"Remove number {number}"
         self._notify()
 
     def _notify(self) -> None:
@@ -190,8 +224,7 @@ def make_control(item: dict):
             return _Control(_labelled(W.RadioButtons(options=options, value=None, description=label)))
         return _Control(_labelled(W.Dropdown(options=[(_BLANK, None), *options], description=label)))
     if kind == "date":
-        return _Control(_labelled(W.DatePicker(description=label, value=None)),
-                        lambda d: d.isoformat() if d else None, _date_from_answer)
+        return _DateControl(_labelled(_DatePicker(description=label, value=None)))
     if kind == "integer":
         bounds = _bounds(item)
         if bounds:

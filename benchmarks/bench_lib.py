@@ -1,0 +1,362 @@
+"""Shared pieces of sonb's benchmarks: statistics, a real Voila server, process memory and CPU,
+the machine description, and the in-page timing script loaded into every browser page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata as md
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sonb.serve import NOTEBOOK, voila_command, voila_env  # noqa: E402
+
+BENCH = Path(__file__).resolve().parent
+BARE = BENCH / "bare.ipynb"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+DESKTOP = {"width": 1280, "height": 900}
+
+
+# -- statistics ----------------------------------------------------------------------------
+def percentile(values, q: float) -> float:
+    """The q-th percentile (0-100), linear interpolation between order statistics."""
+    xs = sorted(values)
+    if not xs:
+        return float("nan")
+    k = (len(xs) - 1) * q / 100
+    lo = int(k)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def summary(values) -> dict:
+    """median, min, max, p95 and n of a list of numbers."""
+    xs = [float(v) for v in values]
+    return {"median": percentile(xs, 50), "min": min(xs, default=float("nan")),
+            "max": max(xs, default=float("nan")), "p95": percentile(xs, 95), "n": len(xs),
+            "values": xs}
+
+
+# -- a real standalone Voila server ---------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """Standalone Voila serving `notebook` with sonb's command line and configuration
+    (sonb.serve.voila_command / voila_env) and a temporary SONB_HOME, plus `extra` arguments."""
+
+    def __init__(self, name: str, notebook: Path, *extra: str):
+        self.name, self.notebook, self.extra = name, notebook, extra
+        self.home = Path(tempfile.mkdtemp(prefix=f"sonb-bench-{name}-"))
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        env = voila_env()
+        env["SONB_HOME"] = str(self.home)
+        self.log_path = self.home / "voila.log"
+        self._log = open(self.log_path, "w")
+        self.command = voila_command(notebook, self.port, *extra)
+        self.proc = subprocess.Popen(self.command, env=env, stdout=self._log,
+                                     stderr=subprocess.STDOUT)
+        self.ps = psutil.Process(self.proc.pid)
+        self._wait_http(self.url + "voila/static/voila.js")
+
+    def _wait_http(self, url: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Voila ({self.name}) exited:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status < 500:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise TimeoutError(f"Voila ({self.name}) did not answer within {timeout} s")
+
+    def log_tail(self, n: int = 30) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+
+    def kernels(self) -> list[psutil.Process]:
+        """The kernel processes this server started (alive)."""
+        out = []
+        try:
+            children = self.ps.children(recursive=True)
+        except psutil.Error:
+            return out
+        for p in children:
+            try:
+                if "ipykernel_launcher" in " ".join(p.cmdline()):
+                    out.append(p)
+            except psutil.Error:
+                pass
+        return out
+
+    def kernel_pids(self) -> set[int]:
+        return {p.pid for p in self.kernels()}
+
+    def rss(self) -> int:
+        return self.ps.memory_info().rss
+
+    def cpu_seconds(self) -> tuple[float, float]:
+        """(server, kernels) CPU seconds used so far (user + system; live kernels only)."""
+        t = self.ps.cpu_times()
+        kernels = 0.0
+        for p in self.kernels():
+            try:
+                k = p.cpu_times()
+                kernels += k.user + k.system
+            except psutil.Error:
+                pass
+        return t.user + t.system, kernels
+
+    def wait_idle(self, kernels_at_least: int = 0, min_wait: float = 0.0, window: float = 0.5,
+                  threshold: float = 0.05, timeout: float = 60.0) -> float:
+        """Wait until at least `kernels_at_least` kernels run and the server and all its kernels
+        used less than `threshold` CPU-seconds per second over `window` s (a preheated pool is
+        full and has executed the notebook). Returns the seconds waited."""
+        start = time.monotonic()
+        time.sleep(min_wait)
+        last = sum(self.cpu_seconds())
+        while time.monotonic() - start < timeout:
+            time.sleep(window)
+            now = sum(self.cpu_seconds())
+            busy = (now - last) / window
+            last = now
+            if len(self.kernels()) >= kernels_at_least and busy < threshold:
+                break
+        return time.monotonic() - start
+
+    def stop(self) -> None:
+        if self._log.closed:
+            return
+        kernels = self.kernels() if self.proc.poll() is None else []
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        for k in kernels:  # only the kernels this server started, by pid
+            try:
+                if k.is_running():
+                    k.kill()
+            except psutil.Error:
+                pass
+        self._log.close()
+
+
+def mem_of(procs) -> dict:
+    """RSS and USS (bytes) of each process, skipping the ones that are gone."""
+    out = {"rss": [], "uss": []}
+    for p in procs:
+        try:
+            full = p.memory_full_info()
+            out["rss"].append(full.rss)
+            out["uss"].append(full.uss)
+        except psutil.Error:
+            pass
+    return out
+
+
+def browser_cpu_seconds() -> float:
+    """CPU seconds used so far by the Chromium processes under this Python process."""
+    total = 0.0
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if "chromium" in p.name() or "chrome" in p.name():
+                t = p.cpu_times()
+                total += t.user + t.system
+        except psutil.Error:
+            pass
+    return total
+
+
+# -- the machine --------------------------------------------------------------------------
+def _version(dist: str) -> str:
+    try:
+        return md.version(dist)
+    except md.PackageNotFoundError:
+        return "not installed"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def chromium_version() -> str:
+    try:
+        out = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30)
+        return out.stdout.strip() or out.stderr.strip()
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"unknown ({exc})"
+
+
+def git_state() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return f"{head}{' + uncommitted changes' if dirty else ''}"
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+
+
+def machine() -> dict:
+    vm = psutil.virtual_memory()
+    return {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "ram_gb": round(vm.total / 2**30, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "voila": _version("voila"),
+        "ipywidgets": _version("ipywidgets"),
+        "jupyter_server": _version("jupyter_server"),
+        "ipykernel": _version("ipykernel"),
+        "pandas": _version("pandas"),
+        "pydantic": _version("pydantic"),
+        "playwright": _version("playwright"),
+        "chromium": chromium_version(),
+        "git": git_state(),
+    }
+
+
+# -- timing inside the page -----------------------------------------------------------------
+# Loaded into every page before its own scripts (context.add_init_script). All times are read
+# from the page's own clock (performance.now(), 0 = navigation start), so Playwright's round
+# trips to the browser never count.
+#
+# TTI: a MutationObserver on the whole document (plus a check on every animation frame, for
+# changes no mutation reports, such as a stylesheet arriving) records the first moment that an
+# element matching READY_SELECTOR is visible (a non-empty box, not visibility:hidden: what
+# Playwright calls visible) and #loading is absent or not visible.
+#
+# Interactions: `__bm.arm(condition, arg)` checks that the condition is false now, then listens
+# (capture phase, on window) for the user's action: the `click` event, or the `keydown` of Tab.
+# t0 = that moment. A MutationObserver records t1, the first DOM change after which the
+# condition holds, and `last`, the latest DOM change of any kind. `__bm.done()` is true once
+# the condition holds and the DOM has been still for QUIET ms; then ready = t1 - t0 and
+# settled = last - t0 (the page has finished changing).
+PAGE_JS = r"""
+(() => {
+  if (window.__bm) return;
+  const READY_SELECTOR = %(selector)s;
+  const QUIET = %(quiet)d;
+  const visible = (el) => {
+    if (!el || !el.isConnected) return false;
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+  };
+  const texts = (root, sel) => [...root.querySelectorAll(sel)];
+  const conditions = {
+    // the step `a.progress` ("Step n of 6") is shown with its title and intro, the step before
+    // is gone, and (compare) at least `a.tables` tables are visible
+    step(a) {
+      const app = document.querySelector('.sonb-app');
+      if (!app) return false;
+      if (!texts(app, 'p').some(p => p.textContent.trim() === a.progress && visible(p))) return false;
+      if (!texts(app, 'h2').some(h => h.textContent.trim() === a.title && visible(h))) return false;
+      if (!texts(app, '.widget-html-content').some(d => d.textContent.includes(a.intro) && visible(d))) return false;
+      if (a.gone && app.textContent.includes(a.gone)) return false;
+      if (a.tables && texts(app, 'table').filter(visible).length < a.tables) return false;
+      return true;
+    },
+    // the save status reads "Saved HH:MM" and the case-file link changed (a new revision)
+    saved(a) {
+      const app = document.querySelector('.sonb-app');
+      if (!app) return false;
+      const re = new RegExp(a.pattern);
+      if (!texts(app, '.sonb-status').some(s => re.test(s.textContent.trim()) && visible(s))) return false;
+      const link = app.querySelector('a.sonb-download');
+      return !!link && link.getAttribute('href') !== window.__bm.before;
+    },
+    // the clinician form is open: a visible "Name" field and a visible Save button
+    form(a) {
+      const app = document.querySelector('.sonb-app');
+      if (!app) return false;
+      const re = new RegExp(a.label);
+      if (!texts(app, '.sonb-field label').some(l => re.test(l.textContent.trim()) && visible(l))) return false;
+      return texts(app, 'button').some(b => b.textContent.trim() === a.button && visible(b));
+    },
+  };
+  const bm = window.__bm = { tti: null, st: null, conditions };
+  const ttiCheck = () => {
+    if (bm.tti !== null) return;
+    const buttons = document.querySelectorAll(READY_SELECTOR);
+    if (!buttons.length) return;
+    const loading = document.getElementById('loading');
+    if (loading && visible(loading)) return;
+    if ([...buttons].some(visible)) bm.tti = performance.now();
+  };
+  const onMutations = () => {
+    const now = performance.now();
+    ttiCheck();
+    const st = bm.st;
+    if (st && st.t0 !== null) {
+      st.last = now;
+      st.mutations += 1;
+      if (st.t1 === null && conditions[st.name](st.arg)) st.t1 = now;
+    }
+  };
+  new MutationObserver(onMutations).observe(document, {subtree: true, childList: true,
+    attributes: true, characterData: true});
+  const frame = () => { ttiCheck(); if (bm.tti === null) requestAnimationFrame(frame); };
+  requestAnimationFrame(frame);
+
+  bm.arm = (name, arg, event) => {
+    const link = document.querySelector('.sonb-app a.sonb-download');
+    bm.before = link ? link.getAttribute('href') : null;  // the case-file link before a save
+    if (conditions[name](arg)) throw new Error('condition ' + name + ' already holds before the action');
+    const st = bm.st = { name, arg, t0: null, t1: null, last: null, mutations: 0 };
+    const start = (e) => {
+      if (event === 'Tab' && e.key !== 'Tab') return;
+      if (st.t0 === null) st.t0 = performance.now();
+    };
+    window.addEventListener(event === 'Tab' ? 'keydown' : 'click', start, {capture: true});
+    st.off = () => window.removeEventListener(event === 'Tab' ? 'keydown' : 'click', start, {capture: true});
+    return true;
+  };
+  bm.done = () => {
+    const st = bm.st;
+    if (!st || st.t0 === null || st.t1 === null) return false;
+    return performance.now() - st.last >= QUIET;
+  };
+  bm.result = () => {
+    const st = bm.st;
+    st.off();
+    return { ready: st.t1 - st.t0, settled: st.last - st.t0, mutations: st.mutations };
+  };
+})();
+"""
+
+
+def page_js(ready_selector: str, quiet_ms: int = 300) -> str:
+    import json
+
+    return PAGE_JS % {"selector": json.dumps(ready_selector), "quiet": quiet_ms}

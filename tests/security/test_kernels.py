@@ -1,0 +1,63 @@
+"""Another patient (or a script) opening page after page: the kernel cap holds, the server
+stays up, and idle kernels are culled so the server recovers."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from .conftest import TRIED, Server, http, wait_until
+
+pytestmark = pytest.mark.browser
+
+KERNEL_ID = re.compile(rb'"kernelId": "([0-9a-f-]{36})"')
+
+
+def test_kernel_cap_refuses_the_third_page_and_stays_up(tmp_path):
+    server = Server(tmp_path, None, "--CappedKernelManager.max_kernels=2")
+    try:
+        ids = []
+        for _ in range(2):
+            status, _h, body = http(server, "/")
+            assert status == 200
+            ids.append(KERNEL_ID.search(body).group(1).decode())
+        for _ in range(3):  # more pages: all refused at once, none starts a kernel
+            started = time.monotonic()
+            status, headers, body = http(server, "/")
+            assert status == 503
+            assert time.monotonic() - started < 30
+            assert b"The app is busy. Please try again in a few minutes." in body
+            assert b"Traceback" not in body and b"kernelId" not in body
+        assert sorted(server.kernel_processes()) == sorted(ids)
+        assert server.proc.poll() is None
+        assert http(server, "/voila/static/voila.js")[0] == 200  # still serving
+        assert server.log_text().count("Kernel cap of 2 reached") == 3
+        TRIED["pages refused by the kernel cap"] += 3
+    finally:
+        server.stop()
+
+
+def test_idle_kernel_is_culled_and_the_server_recovers(tmp_path):
+    """A page opened and left (no websocket): its kernel is culled after the idle timeout,
+    its process ends, and with the cap at 1 a new page can then start."""
+    server = Server(tmp_path, None, "--CappedKernelManager.max_kernels=1",
+                    "--MappingKernelManager.cull_idle_timeout=5",
+                    "--MappingKernelManager.cull_interval=2", name="cull")
+    try:
+        status, _h, body = http(server, "/")
+        assert status == 200
+        kid = KERNEL_ID.search(body).group(1).decode()
+        process = server.kernel_processes()[kid]
+        wait_until(lambda: f"({kid})" in server.log_text()
+                   and "Culling" in server.log_text(), 90, "the culling message")
+        wait_until(lambda: not process.is_running() or process.status() == "zombie", 60,
+                   "the culled kernel's process to end")
+        assert kid not in server.kernel_processes()
+        status, _h, body = http(server, "/")  # the cap of 1 has room again
+        assert status == 200, "the server did not recover after culling"
+        assert KERNEL_ID.search(body).group(1).decode() != kid
+        TRIED["kernels culled while idle"] += 1
+    finally:
+        server.stop()
