@@ -54,6 +54,15 @@ def step_arg(n: int, came_from: int | None = None, tables: int = 0) -> dict:
     return arg
 
 
+def saved_pattern() -> str:
+    """What the save status reads after a save, as a JavaScript regular expression, from the
+    app's own texts: "Saved (version N)" where the app shows versions, else "Saved HH:MM"."""
+    bar = _ui()["case_bar"]
+    if "saved_version" in bar:
+        return "^" + re.escape(bar["saved_version"]).replace(r"\{n\}", r"\d+") + "$"
+    return "^" + re.escape(bar["saved"]) + r" \d{1,2}:\d{2}$"
+
+
 def button(page, name: str):
     # Font Awesome icons may add a private-use glyph before the text of a button
     return page.get_by_role("button", name=re.compile(rf"^\W*{re.escape(name)}$"))
@@ -286,7 +295,7 @@ async def latencies(browser, server: Server, samples: int) -> dict:
     page = session.page
     label = page.locator("label.widget-label").filter(has_text=re.compile(r"^\s*What do you need to decide"))
     box = page.locator(".sonb-field").filter(has=label).locator("textarea, input[type=text]")
-    pattern = "^" + re.escape(ui["case_bar"]["saved"]) + r" \d{1,2}:\d{2}$"
+    pattern = saved_pattern()
     rows = []
     for i in range(samples):
         await box.fill(f"Should I have spinal fusion surgery for my back? (draft {i + 1})")

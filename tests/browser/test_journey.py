@@ -27,6 +27,7 @@ from sonb_ui import (
     no,
     resume_code,
     set_date,
+    step_text,
     wait_for_step,
     yes,
 )
@@ -363,7 +364,7 @@ def test_the_page_scrolls_to_the_next_button(browser, voila):
     page.context.close()
 
 
-# -- the start screen refuses what it cannot use ----------------------------------------------
+# -- the start screen: case files and resume codes ----------------------------------------------
 def upload(page, name: str, content: bytes) -> None:
     """Upload through the FileUpload button: its <input type=file> is never attached to the
     page (ipywidgets 8 keeps it detached and clicks it), so take the file chooser it opens."""
@@ -372,10 +373,12 @@ def upload(page, name: str, content: bytes) -> None:
     chooser.value.set_files({"name": name, "mimeType": "application/json", "buffer": content})
 
 
-def start_still_works(page) -> None:
-    click(page, "Start a new case")
-    wait_for_step(page, 1)
-    expect(page.locator("code.sonb-code")).to_be_visible()
+def a_good_case_file() -> tuple[str, bytes]:
+    from sonb import Case, casefile
+    from sonb.examples import load_example
+
+    case = load_example("back_pain").model_copy(update={"id": Case().id})
+    return case.id, casefile.dumps(case).encode("utf-8")
 
 
 @pytest.mark.parametrize("name, content", [
@@ -393,19 +396,77 @@ def test_a_bad_case_file_gets_a_clear_message(browser, voila, name, content):
     expect(page.get_by_text("Step 1 of 6")).to_have_count(0)
     shot(page, f"start-bad-file-{name.split('.')[0]}")
     watch.check(page)
-    start_still_works(page)
+    # the start screen still works: a good case file opens
+    code, good = a_good_case_file()
+    upload(page, "good.json", good)
+    wait_for_step(page, 1)
+    assert resume_code(page) == code
     watch.check(page)
     page.context.close()
 
 
-def test_a_wrong_resume_code_says_not_found(browser, voila):
+@pytest.mark.parametrize("code, message", [
+    ("no-such-case-Zq8xT3vN2pL5", "We could not find a case with that code. Check the code and try again."),
+    ("my code!", "A resume code has letters, numbers, - and _ only. Check the code and try again."),
+])
+def test_a_wrong_resume_code_is_refused_plainly(browser, voila, code, message):
     page, watch = open_app(browser, voila, DESKTOP)
-    fill(page, "Resume code", "no-such-case-Zq8xT3vN2pL5")
+    fill(page, "Resume code", code)
     click(page, "Open my case")
-    expect(page.locator(".sonb-app .sonb-error[role=alert]")).to_have_text(
-        "We could not find a case with that code. Check the code and try again.", timeout=WAIT)
+    expect(page.locator(".sonb-app .sonb-error[role=alert]")).to_have_text(message, timeout=WAIT)
     expect(page.get_by_text("Step 1 of 6")).to_have_count(0)
-    shot(page, "start-wrong-code")
+    shot(page, "start-wrong-code" if "no-such" in code else "start-malformed-code")
     watch.check(page)
-    start_still_works(page)
+    click(page, "Start a new case")
+    wait_for_step(page, 1)
+    watch.check(page)
     page.context.close()
+
+
+def test_the_downloaded_case_file_opens_the_case_again(browser, voila):
+    page, watch = open_app(browser, voila, DESKTOP)
+    click(page, "Try the back pain example")
+    wait_for_step(page, 1)
+    code = resume_code(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download my case file").click()
+    saved = download.value.path().read_bytes()
+    assert download.value.suggested_filename.endswith(".json")
+    watch.check(page)
+    page.context.close()
+
+    page, watch = open_app(browser, voila, DESKTOP)
+    upload(page, download.value.suggested_filename, saved)
+    wait_for_step(page, 1)
+    assert resume_code(page) == code
+    go_to_step(page, 2)
+    expect(page.get_by_text("Dr. Grace Okafor", exact=False).first).to_be_visible()
+    watch.check(page)
+    page.context.close()
+
+
+# -- what the patient reads: their words, not the program's -----------------------------------
+_CODE_WORD = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # insurer_asked, records_received ...
+_RAW_NUMBER = re.compile(r"\b\d+\.\d{3,}\b")  # 2.6666666666666665
+
+
+def test_the_example_shows_words_not_codes(browser, voila):
+    page, watch = open_app(browser, voila, DESKTOP)
+    click(page, "Try the back pain example")
+    wait_for_step(page, 1)
+    found = {}
+    for number in range(1, 7):
+        go_to_step(page, number)
+        text = step_text(page)
+        bad = sorted(set(_CODE_WORD.findall(text)) | set(_RAW_NUMBER.findall(text)))
+        if bad:
+            found[f"step {number}"] = bad
+    go_to_step(page, 6)
+    choice = page.locator(".sonb-form").filter(has_text="What have you decided?")
+    offered = item(choice, "What have you decided?").get_by_role("radio").evaluate_all(
+        "radios => radios.map(r => r.parentElement.innerText.trim())")
+    if "Something else" not in offered:
+        found["step 6, What have you decided?"] = [f"offers {offered}, not 'Something else'"]
+    watch.check(page)
+    page.context.close()
+    assert not found, f"the page shows program codes, raw numbers or wrong labels: {found}"

@@ -396,7 +396,8 @@ def test_busy_page_is_plain_and_local(browser, tmp_path):
         watch = Watch(page, "127.0.0.1")
         page.goto(server.url, wait_until="load")
         assert "busy" in page.locator("body").inner_text()
-        assert not watch.foreign and not watch.errors, (watch.foreign, watch.errors)
+        errors = [e for e in watch.errors if "status of 503" not in e]  # the page itself
+        assert not watch.foreign and not errors, (watch.foreign, errors)
         context.close()
     finally:
         server.stop()

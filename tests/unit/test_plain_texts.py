@@ -32,6 +32,8 @@ SOURCES = {
     "plan": lambda: strings(texts("plan")),
     "compare-aspects": lambda: strings(texts("aspects")),
     "compare-professionals": lambda: [f"{r['professional']}. {r['why']}" for r in table("other_professionals")],
+    "report": lambda: strings(texts("report")),
+    "app": lambda: strings(texts("ui")),
 }
 
 
