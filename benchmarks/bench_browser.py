@@ -75,7 +75,9 @@ class Session:
     def __init__(self, browser, server: Server, ready: str):
         self.browser, self.server, self.ready = browser, server, ready
         self.errors: list[str] = []
-        self.tti: float | None = None
+        self.tti: float | None = None  # s from navigation start to usable
+        self.html: float | None = None  # s until the page's HTML was received (notebook executed)
+        self.tti_by = ""
         self.failure: str | None = None
 
     async def open(self) -> Session:
@@ -85,18 +87,37 @@ class Session:
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
         try:
-            await page.goto(self.server.url, wait_until="commit", timeout=PAGE_TIMEOUT * 1000)
+            response = await page.goto(self.server.url, wait_until="commit",
+                                       timeout=PAGE_TIMEOUT * 1000)
+            self.status = response.status if response else None
             await page.wait_for_function("() => window.__bm && window.__bm.tti !== null",
                                          timeout=PAGE_TIMEOUT * 1000, polling=100)
             # the same wait as the browser tests' open_app, as a cross-check
             await page.wait_for_selector(self.ready, state="visible", timeout=PAGE_TIMEOUT * 1000)
             await page.wait_for_selector("#loading", state="hidden", timeout=PAGE_TIMEOUT * 1000)
-            self.tti = await page.evaluate("() => window.__bm.tti") / 1000
+            got = await page.evaluate("""() => ({tti: window.__bm.tti, by: window.__bm.ttiBy,
+                html: performance.getEntriesByType('navigation')[0].responseEnd})""")
+            self.tti, self.tti_by, self.html = got["tti"] / 1000, got["by"], got["html"] / 1000
             if await page.locator(".jupyter-widgets-error-widget").count():
                 self.failure = "widget error on the page"
         except Exception as exc:  # a page that never became usable is a failed session
             self.failure = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            self.failure += "; " + await self._diagnose()
         return self
+
+    async def _diagnose(self) -> str:
+        """What the page looked like when it failed."""
+        try:
+            state = await self.page.evaluate("""() => ({
+                loading: !!document.getElementById('loading'),
+                cells: document.querySelectorAll('#rendered_cells .jp-Cell').length,
+                outputs: document.querySelectorAll('#rendered_cells .jp-OutputArea-output').length,
+                widgets: document.querySelectorAll('.jupyter-widgets').length,
+                text: (document.body ? document.body.innerText : '').slice(0, 160)})""")
+        except Exception as exc:
+            state = f"page not readable: {type(exc).__name__}"
+        return (f"HTTP {getattr(self, 'status', None)}, page {state}, "
+                f"errors {self.errors[:3]}")
 
     async def measure(self, condition: str, arg: dict, action, event: str = "click",
                       timeout: float = 60) -> dict:
@@ -106,7 +127,7 @@ class Session:
         await self.page.wait_for_function("() => window.__bm.done()", timeout=timeout * 1000,
                                           polling=50)
         result = await self.page.evaluate("() => window.__bm.result()")
-        return {"ready": result["ready"], "settled": result["settled"]}
+        return {"ready": result["ready"], "settled": result["settled"], "first": result["first"]}
 
     async def wait_until(self, condition: str, arg: dict, holds: bool = True,
                          timeout: float = 60) -> None:
@@ -183,6 +204,8 @@ async def tti_and_memory(browser, n: int, lat_samples: int) -> dict:
         settle()
         rss_before = {name: s.rss() for name, s in servers.items()}
         ttis: dict[str, list[float]] = {name: [] for name in servers}
+        htmls: dict[str, list[float]] = {name: [] for name in servers}
+        by_poll = 0
         kernels: dict[str, set[int]] = {name: set() for name in servers}
         errors: dict[str, list[str]] = {name: [] for name in servers}
         order = list(servers)
@@ -190,10 +213,14 @@ async def tti_and_memory(browser, n: int, lat_samples: int) -> dict:
             for name in order[i % 4:] + order[:i % 4]:  # rotate, so no variant is always first
                 session = await run(name)
                 ttis[name].append(session.tti)
+                htmls[name].append(session.html)
+                by_poll += session.tti_by == "poll"
                 kernels[name] |= session.kernels
                 errors[name] += session.errors
             log(f"TTI round {i + 1}/{n}: " + ", ".join(f"{k} {v[-1]:.2f}s" for k, v in ttis.items()))
         out["tti"] = {name: summary(v) for name, v in ttis.items()}
+        out["html"] = {name: summary(v) for name, v in htmls.items()}
+        out["tti_found_by_poll"] = by_poll
         out["tti_ratio"] = {
             "app_cold/bare_cold": _ratio(ttis["app_cold"], ttis["bare_cold"]),
             "app_preheat/bare_cold": _ratio(ttis["app_preheat"], ttis["bare_cold"]),
@@ -357,6 +384,7 @@ def _latency(rows: list[dict]) -> dict:
     settled = [r["settled"] for r in rows]
     firsts = [r["settled"] for r in rows if r.get("first")]
     return {"ready": summary(ready), "settled": summary(settled),
+            "first_change": summary([r["first"] for r in rows]),
             "first_settled": summary(firsts) if firsts else None,
             "repeat_settled": summary([r["settled"] for r in rows if not r.get("first")]),
             "samples": rows}
@@ -388,6 +416,7 @@ async def many(browser, count: int) -> dict:
             "count": count, "interactive": len(ok),
             "failures": [x.failure for x in sessions if x.failure],
             "tti": summary([x.tti for x in ok]),
+            "html": summary([x.html for x in ok]),
             "wall_s": wall,
             "kernels": len(kernels),
             "server_rss_mb": server_rss / MB,

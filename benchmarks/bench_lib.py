@@ -252,8 +252,8 @@ def machine() -> dict:
 # from the page's own clock (performance.now(), 0 = navigation start), so Playwright's round
 # trips to the browser never count.
 #
-# TTI: a MutationObserver on the whole document (plus a check on every animation frame, for
-# changes no mutation reports, such as a stylesheet arriving) records the first moment that an
+# TTI: a MutationObserver on the whole document (plus a check every 50 ms, for changes no
+# mutation reports, such as a stylesheet arriving) records the first moment that an
 # element matching READY_SELECTOR is visible (a non-empty box, not visibility:hidden: what
 # Playwright calls visible) and #loading is absent or not visible.
 #
@@ -261,8 +261,9 @@ def machine() -> dict:
 # (capture phase, on window) for the user's action: the `click` event, or the `keydown` of Tab.
 # t0 = that moment. A MutationObserver records t1, the first DOM change after which the
 # condition holds, and `last`, the latest DOM change of any kind. `__bm.done()` is true once
-# the condition holds and the DOM has been still for QUIET ms; then ready = t1 - t0 and
-# settled = last - t0 (the page has finished changing).
+# the condition holds and the DOM has been still for QUIET ms; then ready = t1 - t0,
+# settled = last - t0 (the page has finished changing) and first = (first DOM change) - t0,
+# about one kernel round trip: the kernel's first reply has arrived and been drawn.
 PAGE_JS = r"""
 (() => {
   if (window.__bm) return;
@@ -305,7 +306,7 @@ PAGE_JS = r"""
       return texts(app, 'button').some(b => b.textContent.trim() === a.button && visible(b));
     },
   };
-  const bm = window.__bm = { tti: null, st: null, conditions };
+  const bm = window.__bm = { tti: null, ttiBy: 'mutation', st: null, conditions };
   const ttiCheck = () => {
     if (bm.tti !== null) return;
     const buttons = document.querySelectorAll(READY_SELECTOR);
@@ -320,20 +321,22 @@ PAGE_JS = r"""
     const st = bm.st;
     if (st && st.t0 !== null) {
       st.last = now;
+      if (st.first === null) st.first = now;
       st.mutations += 1;
       if (st.t1 === null && conditions[st.name](st.arg)) st.t1 = now;
     }
   };
   new MutationObserver(onMutations).observe(document, {subtree: true, childList: true,
     attributes: true, characterData: true});
-  const frame = () => { ttiCheck(); if (bm.tti === null) requestAnimationFrame(frame); };
-  requestAnimationFrame(frame);
+  // fallback for changes no mutation reports (stylesheets): a light poll until interactive
+  const poll = setInterval(() => { if (bm.tti === null) { ttiCheck(); if (bm.tti !== null) bm.ttiBy = 'poll'; }
+                                   else clearInterval(poll); }, 50);
 
   bm.arm = (name, arg, event) => {
     const link = document.querySelector('.sonb-app a.sonb-download');
     bm.before = link ? link.getAttribute('href') : null;  // the case-file link before a save
     if (conditions[name](arg)) throw new Error('condition ' + name + ' already holds before the action');
-    const st = bm.st = { name, arg, t0: null, t1: null, last: null, mutations: 0 };
+    const st = bm.st = { name, arg, t0: null, t1: null, first: null, last: null, mutations: 0 };
     const start = (e) => {
       if (event === 'Tab' && e.key !== 'Tab') return;
       if (st.t0 === null) st.t0 = performance.now();
@@ -350,7 +353,8 @@ PAGE_JS = r"""
   bm.result = () => {
     const st = bm.st;
     st.off();
-    return { ready: st.t1 - st.t0, settled: st.last - st.t0, mutations: st.mutations };
+    return { ready: st.t1 - st.t0, settled: st.last - st.t0, first: st.first - st.t0,
+             mutations: st.mutations };
   };
 })();
 """

@@ -22,6 +22,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_browser  # noqa: E402
 import bench_core  # noqa: E402
+import bench_kernel  # noqa: E402
 from bench_lib import machine  # noqa: E402
 
 TARGETS = {
@@ -67,7 +68,13 @@ def main() -> int:
     ap.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
                     help="wait up to SECONDS for the 1-minute load average to fall below 1.0")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--render", type=Path, metavar="JSON",
+                    help="only write RESULTS.md again from a results.json of an earlier run")
     args = ap.parse_args()
+    if args.render:
+        args.out.write_text(render(json.loads(args.render.read_text())))
+        print(f"wrote {args.out}")
+        return 0
     n = 2 if args.quick else 7
     samples = 6 if args.quick else 20
     core_n = 2 if args.quick else 25
@@ -84,11 +91,14 @@ def main() -> int:
     res["compare"] = bench_core.compare_benchmarks(core_n)
     bench_browser.log("core: case store with 1,000 cases")
     res["store"] = bench_core.store_benchmarks(core_n)
+    bench_browser.log(f"kernel side: the app's imports and steps in {n} fresh processes")
+    res["kernel"] = bench_kernel.samples(n)
+    res["importtime"] = bench_kernel.importtime(1 if args.quick else 3)
     res["browser"] = asyncio.run(browser_part(n, samples, counts))
     res["load_end"] = os.getloadavg()
     res["duration_s"] = time.monotonic() - t0
     bench_browser.log(f"load average at end: {res['load_end']}; took {res['duration_s'] / 60:.1f} min")
-    (args.out.with_suffix(".json")).write_text(json.dumps(res, indent=1, default=str))
+    args.out.with_name("results.json").write_text(json.dumps(res, indent=1, default=str))
     args.out.write_text(render(res))
     print(f"wrote {args.out}")
     return 0
@@ -99,6 +109,13 @@ def _s(x: dict, scale: float = 1.0, fmt: str = "{:.2f}") -> str:
     """median (min-max)"""
     return (f"{fmt.format(x['median'] * scale)} ({fmt.format(x['min'] * scale)}–"
             f"{fmt.format(x['max'] * scale)})")
+
+
+def _minus(a: dict, b: dict) -> dict:
+    """Per-run differences a - b, summarised."""
+    from bench_lib import summary
+
+    return summary([x - y for x, y in zip(a["values"], b["values"])])
 
 
 def _met(ok: bool) -> str:
@@ -182,11 +199,11 @@ def render(r: dict) -> str:
         "the pool full and idle before each run. All four servers run side by side, with sonb's "
         "command line and configuration; the variants take turns in every round. One warm-up "
         "page per server is not counted.\n")
-    add("| page | TTI s, median (min–max) | runs |\n|---|---|---|")
+    add("| page | TTI s, median (min–max) | HTML received s (the server has run the notebook) | runs |\n|---|---|---|---|")
     names = {"app_cold": "app, cold", "bare_cold": "bare one-button notebook, cold",
              "app_preheat": "app, preheated", "bare_preheat": "bare, preheated"}
     for k, name in names.items():
-        add(f"| {name} | {_s(tti[k])} | {tti[k]['n']} |")
+        add(f"| {name} | {_s(tti[k])} | {_s(b['html'][k])} | {tti[k]['n']} |")
     add("\n| ratio (same run) | target | measured (ratio of medians; range over rounds) | met? |\n|---|---|---|---|")
     add(f"| app cold / bare cold | ≤ {T['tti_cold_ratio']} | {cold:.2f} ({ratio['app_cold/bare_cold']['round_min']:.2f}–"
         f"{ratio['app_cold/bare_cold']['round_max']:.2f}) | {_met(cold <= T['tti_cold_ratio'])} |")
@@ -194,6 +211,17 @@ def render(r: dict) -> str:
         f"{ratio['app_preheat/bare_cold']['round_max']:.2f}) | {_met(pre <= T['tti_preheat_ratio'])} |")
     add(f"| app preheated / bare preheated | (info) | {ratio['app_preheat/bare_preheat']['ratio']:.2f} | |")
     add(f"| bare preheated / bare cold | (info: the floor) | {floor:.2f} | |\n")
+    add(f"After the HTML arrives the browser loads ~4.7 MB of Voilà/JupyterLab/widget JavaScript "
+        f"and renders the widgets: TTI minus HTML received = {_s(_minus(tti['bare_preheat'], b['html']['bare_preheat']))} s "
+        f"for the bare page preheated, {_s(_minus(tti['app_preheat'], b['html']['app_preheat']))} s for "
+        "the app preheated. No Voilà page can be interactive sooner than this client-side time. "
+        + (f"Even the bare page preheated takes {floor:.2f} × bare cold, above the "
+           f"{T['tti_preheat_ratio']} target, so no change to the app can meet it with Voilà's "
+           "client as it is; " if floor > T['tti_preheat_ratio'] else
+           f"The bare page preheated takes {floor:.2f} × bare cold; ")
+        + f"the app preheated takes {ratio['app_preheat/bare_preheat']['ratio']:.2f} × the bare page preheated. "
+        "The TTI moment was caught by the MutationObserver in all but "
+        f"{b.get('tti_found_by_poll', 0)} runs (those by the 50 ms poll).\n")
     errs = {k: v for k, v in b["page_errors"].items() if v}
     if errs:
         add(f"Page console errors seen: `{json.dumps(errs)[:600]}`\n")
@@ -224,6 +252,8 @@ def render(r: dict) -> str:
     add("First visit of each step (settled ms, the N memory sessions, example case): " + ", ".join(
         f"step {k} {_s(v, fmt='{:.0f}')}" for k, v in fv.items()) + ".\n")
 
+    add(kernel_section(r))
+
     # -- memory
     add("## 4. Memory per patient session\n")
     add("Resident memory (RSS, from /proc via psutil) of each page's kernel, plus the server's "
@@ -247,12 +277,12 @@ def render(r: dict) -> str:
         "contexts open the page at the same moment; then every patient clicks “Try the back pain "
         "example” at the same moment. The browser runs on the same 2 cores, so its CPU time is "
         "shown too: real patients bring their own.\n")
-    add("| patients | interactive | TTI p50 s | TTI p95 s | TTI max s | all open after s | example opened (p95 ms) | server + kernels RSS MB | kernels USS MB | CPU-s server / kernels / browser |\n"
-        "|---|---|---|---|---|---|---|---|---|---|")
+    add("| patients | interactive | TTI p50 s | TTI p95 s | TTI max s | HTML received p95 s | all open after s | example opened (p95 ms) | server + kernels RSS MB | kernels USS MB | CPU-s server / kernels / browser |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|")
     for g in b["many"]:
         ex = g["example_settled"]
         add(f"| {g['count']} | {g['interactive']}/{g['count']} | {g['tti']['median']:.1f} | {g['tti']['p95']:.1f} | "
-            f"{g['tti']['max']:.1f} | {g['wall_s']:.1f} | {g['example_ok']}/{g['interactive']} "
+            f"{g['tti']['max']:.1f} | {g['html']['p95']:.1f} | {g['wall_s']:.1f} | {g['example_ok']}/{g['interactive']} "
             f"({ms(ex['p95']) if ex else '–'}) | {g['total_rss_mb']:.0f} | {g['kernels_uss_mb']:.0f} | "
             f"{g['server_cpu_s']:.1f} / {g['kernel_cpu_s']:.1f} / {g['browser_cpu_s']:.1f} |")
         if g["failures"]:
@@ -277,6 +307,82 @@ def render(r: dict) -> str:
         f"step as the kernel builds it (CompareView.refresh: all tables to escaped HTML, "
         f"{c['compare_step_html_kb']:.0f} KB) {_s(c['compare_step_kernel'])} ms. The first call in "
         f"a process (imports pandas) took {c['first_call_ms']:.0f} ms.\n")
+    return "\n".join(L) + "\n"
+
+
+KERNEL_ROWS = (
+    ("import", "import the app (on top of IPython + ipywidgets)"),
+    ("construct", "build the start screen"),
+    ("example", "open the example (step 1)"),
+    *((f"first {k}", f"Next → step {k}, first visit") for k in range(2, 7)),
+    *((f"back {k}", f"Back → step {k}, again") for k in range(5, 0, -1)),
+    *((f"again {k}", f"Next → step {k}, again") for k in range(2, 7)),
+    ("add clinician", "Add a doctor or expert (form opens)"),
+    ("cancel", "Cancel the form"),
+)
+
+
+def kernel_section(r: dict) -> str:
+    """Where the time goes, from the kernel-side samples and the browser figures."""
+    from bench_lib import summary
+
+    ks = r["kernel"]
+    L = ["### Where the time goes (kernel side, no browser)\n",
+         f"The same actions run by the app's Python code alone, each sample in a fresh process "
+         f"({len(ks)} samples), so first-time costs (imports) count as in a new kernel. *Widgets "
+         "opened* = comm_open messages: each becomes a widget model in the page and, when shown, "
+         "a view; the browser's share of a latency is roughly the figure above minus the kernel "
+         "time here.\n",
+         "| action | kernel ms, median (min–max) | widgets opened | RSS added MB | pandas loaded |",
+         "|---|---|---|---|---|"]
+    for key, name in KERNEL_ROWS:
+        xs = [k[key] for k in ks if key in k]
+        if not xs:
+            continue
+        t = summary([x["ms"] for x in xs])
+        L.append(f"| {name} | {_s(t, fmt='{:.0f}')} | {xs[0]['widgets']} | "
+                 f"{summary([x['rss_mb'] for x in xs])['median']:.1f} | {'yes' if xs[0]['pandas'] else 'no'} |")
+    L.append(f"\nKernel RSS without the browser: {summary([k['rss_baseline_mb'] for k in ks])['median']:.0f} MB "
+             f"with IPython + ipywidgets, {summary([k['rss_end_mb'] for k in ks])['median']:.0f} MB at the end.\n")
+    imp = [x for x in r["importtime"] if x["cumulative_ms"] >= 5][:14]
+    L.append("Imports the app adds to a kernel (`python -X importtime`, median of "
+             f"{1 if r['quick'] else 3} processes; IPython and ipywidgets imported first, as in "
+             "the bare notebook): cumulative ms (self ms) — " + ", ".join(
+                 f"`{x['module']}` {x['cumulative_ms']:.0f} ({x['self_ms']:.0f})" for x in imp) + ".\n")
+    # what the figures say
+    med = lambda key: summary([k[key]["ms"] for k in ks])["median"]  # noqa: E731
+    fv = r["browser"]["first_visit_settled_ms"]
+    pandas_step = next((k for k in range(2, 7) if ks[0][f"first {k}"]["pandas"]), None)
+    L.append("**What costs time, and what would fix it** (from the figures above):\n")
+    for k in range(2, 7):
+        b = fv[str(k)]["median"] if str(k) in fv else fv[k]["median"]
+        kern = med(f"first {k}")
+        w = ks[0][f"first {k}"]["widgets"]
+        L.append(f"- Step {k}, first visit: {b:.0f} ms in the browser, of which the kernel "
+                 f"{kern:.0f} ms; {w} widgets opened.")
+    rebuilt = [(k, ks[0][f"again {k}"]["widgets"], med(f"again {k}")) for k in range(2, 7)
+               if ks[0][f"again {k}"]["widgets"]]
+    back1 = ks[0]["back 1"]["widgets"]
+    if rebuilt or back1:
+        L.append("- Widgets re-created on every visit of a step already built (the old ones are "
+                 "never closed, so they pile up in the kernel and the page): " + ", ".join(
+                     f"step {k} {w} widgets ({t:.0f} ms kernel)" for k, w, t in rebuilt)
+                 + (f", step 1 {back1} widgets" if back1 else "") + ". Fix: build a step once; on "
+                 "refresh update values, or rebuild only what changed and `close()` what is dropped.")
+    if pandas_step:
+        x = summary([k[f"first {pandas_step}"]["rss_mb"] for k in ks])["median"]
+        L.append(f"- pandas is imported on the first visit of step {pandas_step} (part of its "
+                 f"{med(f'first {pandas_step}'):.0f} ms kernel time, +{x:.0f} MB RSS). Fix: build "
+                 "that step's table from plain Python rows (pandas stays for Compare and the "
+                 "navigator API), or import pandas in the background after the start screen.")
+    w = ks[0]["add clinician"]["widgets"]
+    L.append(f"- Add a doctor: a new {w}-widget form on every click (and "
+             f"{ks[0]['cancel']['widgets']} new list widgets on Cancel). Fix: build the editor "
+             "form once and reset its values.")
+    L.append("- Startup: importing the app costs the kernel "
+             f"{med('import'):.0f} ms (mostly the pydantic models of `sonb.model`, pulled in by "
+             "`sonb/__init__`, `widgets/common` → `widgets/questionnaire` → `sonb.questionnaire`) "
+             f"and the start screen {med('construct'):.0f} ms more.\n")
     return "\n".join(L) + "\n"
 
 

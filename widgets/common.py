@@ -43,7 +43,8 @@ def bullet_list(items: Sequence[str], css: str = "") -> str:
 
 
 def table_html(df, cell_classes=None, caption: str = "") -> str:
-    """A DataFrame as an escaped HTML table. `cell_classes(row, col, value)` may add a class."""
+    """A DataFrame as an escaped HTML table in a box that scrolls sideways (reachable by
+    keyboard). `cell_classes(row, col, value)` may add a class to a cell."""
     import pandas as pd
 
     head = "".join(f'<th scope="col">{esc(c)}</th>' for c in
@@ -59,7 +60,9 @@ def table_html(df, cell_classes=None, caption: str = "") -> str:
             cells.append(f"<td{cls}>{paragraphs(shown)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<div class="sonb-scroll"><table class="sonb-table">{cap}<thead><tr>{head}</tr></thead>'
+    name = esc(caption or ui("tables", "scroll"))
+    return (f'<div class="sonb-scroll" tabindex="0" role="region" aria-label="{name}">'
+            f'<table class="sonb-table">{cap}<thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 

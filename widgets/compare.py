@@ -27,6 +27,9 @@ class CompareView(StepView):
             return
         agreement = C.agreement(case)
         status = agreement["status"].to_dict()
+        shown_status = agreement[["status"]].replace(ui("tables", "statuses")).rename(
+            columns={"status": ui("tables", "status")})
+        shown_status.index.name = ui("tables", "topic")
 
         def mark(aspect, _column, _value):
             return STATUS_CLASS.get(status.get(aspect), "")
@@ -35,7 +38,7 @@ class CompareView(StepView):
         sections = [
             ("guidance_title", bullet_list(C.guidance(case))),
             ("table_title", table_html(C.comparison_table(case), mark)),
-            ("agreement_title", table_html(agreement[["status"]], mark)),
+            ("agreement_title", table_html(shown_status, mark)),
             ("options_title", table_html(C.options_table(case))),
             ("unanswered_title", _open_questions(open_questions)),
         ]

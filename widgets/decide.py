@@ -60,7 +60,14 @@ class DecideView(StepView):
         self._show_fit()
 
     def _show_fit(self) -> None:
-        self.fit.value = table_html(C.option_fit(self.case)) if self.case.options else ""
+        if not self.case.options:
+            self.fit.value = ""
+            return
+        fit = C.option_fit(self.case)
+        fit["score"] = fit["score"].round(1)
+        fit = fit.rename(columns={"score": ui("tables", "score"), "rank": ui("tables", "rank")})
+        fit.index.name = ui("tables", "choice")
+        self.fit.value = table_html(fit)
 
     def _weights_changed(self, answers: dict) -> dict:
         try:

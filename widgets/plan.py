@@ -50,4 +50,4 @@ class PlanView(StepView):
         self.warnings.value = "".join(
             f'<div class="sonb-warning {esc(w.level)}" role="status">{esc(w.message)}</div>'
             for w in found) or f'<p>{esc(ui("steps", "plan", "no_warnings"))}</p>'
-        self.checklist.value = table_html(checklist_table(self.case.plan))
+        self.checklist.value = table_html(checklist_table(self.case.plan).set_index("Step"))

@@ -148,7 +148,7 @@ class _Repeating:
                          continuous_update=False, rows=2)
         box.observe(lambda _c: self._notify(), names="value")
         remove = W.Button(description="Remove", icon="trash", tooltip=f"Remove number {number}")
-        row = W.HBox([_labelled(box), remove], layout=W.Layout(align_items="flex-end"))
+        row = W.HBox([_labelled(box), remove]).add_class("sonb-repeat")
         remove.on_click(lambda _b, row=row: self._remove(row))
         self._rows.children = (*self._rows.children, row)
         if notify:
@@ -215,13 +215,10 @@ def make_control(item: dict):
         cls = W.Text if kind == "string" else W.Textarea
         return _Control(_labelled(cls(description=label, continuous_update=False)),
                         _text_or_none, blank="")
-    if kind == "boolean":
-        radio = W.RadioButtons(options=[("Yes", True), ("No", False)], value=None, description=label)
-        return _Control(_labelled(radio))
-    if kind == "choice":
-        options = _choices(item)
-        if len(options) <= 5:
-            return _Control(_labelled(W.RadioButtons(options=options, value=None, description=label)))
+    if kind in ("boolean", "choice"):
+        # A dropdown, not radio buttons: its <label for> names it for screen readers, which
+        # ipywidgets' radio groups cannot do (they have no group name).
+        options = [("Yes", True), ("No", False)] if kind == "boolean" else _choices(item)
         return _Control(_labelled(W.Dropdown(options=[(_BLANK, None), *options], description=label)))
     if kind == "date":
         return _DateControl(_labelled(_DatePicker(description=label, value=None)))

@@ -234,7 +234,7 @@ def test_whole_journey_from_an_empty_case(browser, voila):
     # 3. Get ready
     go_to_step(page, 3)
     expect(page.get_by_text("Nothing needs your attention right now.")).to_be_visible()
-    plan(page)
+    ready = plan(page)
     warning = page.locator(".sonb-warning")
     expect(warning.first).to_be_visible(timeout=WAIT)
     expect(warning.filter(has_text="records")).not_to_have_count(0)
@@ -291,17 +291,32 @@ def test_whole_journey_from_an_empty_case(browser, voila):
     assert resume_code(page) == code
     expect(item(page, "What do you need to decide? Say it in your own words.").locator("textarea")
            ).to_have_value(DECISION)
+    expect(page.locator(".sonb-app [role=status]").filter(has_text="second opinion is a good idea")
+           ).to_be_visible()
     go_to_step(page, 2)
     for who in (HUGHES, OKAFOR, LINDQVIST):
         expect(page.get_by_text(who["name"], exact=False).first).to_be_visible()
+    go_to_step(page, 3)
+    expect(field(page, "When is your visit with the second doctor?").locator("input")
+           ).to_have_value(ready["visit"].isoformat())
+    go_to_step(page, 4)
+    pick_clinician(page, "Dr. Grace Okafor")
+    said = page.locator(".sonb-form").filter(has_text="When did you see this doctor?")
+    expect(field(said, "What does the doctor think is wrong? (This is the diagnosis.)").locator("textarea")
+           ).to_have_value(VISITS["Dr. Grace Okafor"]["diagnosis"])
+    form = page.locator(".sonb-form").filter(has_text="What is the name of the surgery?")
+    expect(field(form, "A question you want to ask 1").locator("textarea")
+           ).to_have_value(VISITS["Dr. Grace Okafor"]["question"])
     go_to_step(page, 5)
     side_by_side = page.locator("table.sonb-table").filter(has=page.locator("th", has_text="Dr. Grace Okafor"))
     for name in VISITS:
         expect(side_by_side.first.locator("thead")).to_contain_text(name)
     go_to_step(page, 6)
     choice = page.locator(".sonb-form").filter(has_text="What have you decided?")
-    expect(item(choice, "What have you decided?").get_by_role("radio", name="Physical therapy", exact=True)
-           ).to_be_checked()
+    expect(item(choice, "What have you decided?").locator("select")
+           ).to_have_value(re.compile(".+"))
+    expect(item(choice, "What have you decided?").locator("select option:checked")
+           ).to_have_text("Physical therapy")
     expect(item(choice, "Why did you make this choice?").locator("textarea")).to_have_value(REASONS)
     watch.check(page)
     shot(page, "journey-7-resumed")
@@ -463,8 +478,9 @@ def test_the_example_shows_words_not_codes(browser, voila):
             found[f"step {number}"] = bad
     go_to_step(page, 6)
     choice = page.locator(".sonb-form").filter(has_text="What have you decided?")
-    offered = item(choice, "What have you decided?").get_by_role("radio").evaluate_all(
-        "radios => radios.map(r => r.parentElement.innerText.trim())")
+    expect(item(choice, "What have you decided?").locator("option")).not_to_have_count(0)
+    offered = item(choice, "What have you decided?").locator("option").evaluate_all(
+        "options => options.map(o => o.textContent.trim())")
     if "Something else" not in offered:
         found["step 6, What have you decided?"] = [f"offers {offered}, not 'Something else'"]
     watch.check(page)

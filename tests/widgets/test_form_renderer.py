@@ -68,15 +68,13 @@ def check_control(item: dict, widget: W.Widget) -> None:
         boxes = [w for w in walk(widget) if isinstance(w, W.Checkbox)]
         assert [b.description for b in boxes] == [text for text, _code in choice_labels(item)]
         assert not any(b.value for b in boxes)
-    elif kind == "choice" and len(item["answerOption"]) > 5:
-        assert isinstance(widget, W.Dropdown) and widget.description == label
-        assert list(widget.options) == [("—", None), *choice_labels(item)]
     elif kind == "choice":
-        assert isinstance(widget, W.RadioButtons) and widget.description == label
-        assert list(widget.options) == choice_labels(item) and widget.value is None
+        assert isinstance(widget, W.Dropdown) and widget.description == label
+        assert list(widget.options) == [("—", None), *choice_labels(item)] and widget.value is None
     elif kind == "boolean":
-        assert isinstance(widget, W.RadioButtons) and widget.description == label
-        assert list(widget.options) == [("Yes", True), ("No", False)] and widget.value is None
+        assert isinstance(widget, W.Dropdown) and widget.description == label
+        assert list(widget.options) == [("—", None), ("Yes", True), ("No", False)]
+        assert widget.value is None
     elif kind == "integer" and None not in integer_bounds(item) and (
             integer_bounds(item)[1] - integer_bounds(item)[0] <= 10):
         lo, hi = integer_bounds(item)
