@@ -85,6 +85,7 @@ def test_kill_kernel_mid_autosave_then_crash_server_then_resume(browser, tmp_pat
     assert revisions == list(range(1, latest.revision + 1))
     assert latest.revision >= saved_before
     assert latest.decision in ["saved before the crash", *sent[:6]], latest.decision
+    print(f"after the crash the store holds revision {latest.revision}: {latest.decision!r}")
 
     second = Server(tmp_path, None, name="second")
     try:

@@ -1,0 +1,54 @@
+"""Make the README's screenshots: the start screen and each step of the example case, at
+desktop (1280 px) and phone (390 px) width, from real Voila in headless Chromium.
+
+    .venv/bin/python docs/screenshots/make_screenshots.py
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "tests" / "browser"))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+from sonb_ui import click, go_to_step, wait_for_step  # noqa: E402
+from voila_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, VoilaServer, open_app  # noqa: E402
+
+STEPS = ["assess", "doctors", "plan", "forms", "compare", "decide"]
+
+
+def take(page, name: str) -> None:
+    """The visible screen, scrolled so the step's title is at the top."""
+    titles = page.locator(".sonb-app h2")
+    if titles.count():
+        titles.last.scroll_into_view_if_needed()
+        titles.last.evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(HERE / f"{name}.png"))
+    print("wrote", name)
+
+
+def main() -> None:
+    server = VoilaServer(Path(tempfile.mkdtemp(prefix="sonb-shots-")))
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+                page, _watch = open_app(browser, server, viewport)
+                page.screenshot(path=str(HERE / f"{width}-0-start.png"))
+                click(page, "Try the back pain example")
+                wait_for_step(page, 1)
+                for number, key in enumerate(STEPS, 1):
+                    go_to_step(page, number)
+                    page.wait_for_timeout(400)
+                    take(page, f"{width}-{number}-{key}")
+                page.context.close()
+            browser.close()
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
