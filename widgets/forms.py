@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from sonb import DecisionKind, InvalidInput, Opinion
+from sonb import DecisionKind, InvalidInput, Opinion, Role
 from sonb import questionnaire as Q
 from sonb.model import DECISION_KIND_LABELS
 
@@ -37,10 +37,14 @@ class FormsView(StepView):
         current = self.picker.value
         self._quiet = True
         self.picker.options = choices
-        self.picker.value = current if current in [cid for _, cid in choices] else (
-            choices[0][1] if choices else None)
+        self.picker.value = current if current in [cid for _, cid in choices] else self._first()
         self._quiet = False
         self._picked()
+
+    def _first(self) -> str | None:
+        """Open on the first person who is not the primary doctor (they give the opinions)."""
+        people = sorted(self.case.clinicians, key=lambda c: c.role == Role.primary)
+        return people[0].id if people else None
 
     def _picked(self) -> None:
         """A clinician was picked: show the form kind used for them before, or the default."""
