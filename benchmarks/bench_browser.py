@@ -307,7 +307,7 @@ async def latencies(browser, server: Server, samples: int) -> dict:
     while len(rows) < samples:
         to = at + 1 if forward else at - 1
         r = await (session.next(to) if forward else session.back(to))
-        r.update(first=to not in seen, to=to)
+        r.update(initial=to not in seen, to=to)
         seen.add(to)
         rows.append(r)
         at = to
@@ -327,7 +327,7 @@ async def latencies(browser, server: Server, samples: int) -> dict:
     for i in range(samples):
         await box.fill(f"Should I have spinal fusion surgery for my back? (draft {i + 1})")
         r = await session.measure("saved", {"pattern": pattern}, lambda: box.press("Tab"), event="Tab")
-        r.update(first=i == 0)
+        r.update(initial=i == 0)
         rows.append(r)
         await asyncio.sleep(0.1)
     out["typing"] = _latency(rows)
@@ -340,6 +340,9 @@ async def latencies(browser, server: Server, samples: int) -> dict:
     if f"(draft {samples})" not in stored.decision:
         raise RuntimeError("typing: the last draft is not in the store")
     out["typing"]["revisions"] = stored.revision
+    bar = ui["case_bar"]
+    out["typing"]["status"] = bar["saved_version"].replace("{n}", "N") if "saved_version" in bar \
+        else bar["saved"] + " HH:MM"
     await session.close()
 
     # adding a clinician: click "Add a doctor or expert" -> the form is shown
@@ -351,7 +354,7 @@ async def latencies(browser, server: Server, samples: int) -> dict:
     for i in range(samples):
         r = await session.measure("form", form, lambda: button(
             session.page, ui["steps"]["doctors"]["add"]).click())
-        r.update(first=i == 0)
+        r.update(initial=i == 0)
         rows.append(r)
         await button(session.page, "Cancel").click()
         await session.wait_until("form", form, holds=False)
@@ -367,7 +370,7 @@ async def latencies(browser, server: Server, samples: int) -> dict:
     rows = []
     for i in range(samples):
         r = await session.next(5, tables=tables)
-        r.update(first=i == 0)
+        r.update(initial=i == 0)
         rows.append(r)
         if i == 0:
             shown = await session.page.evaluate(
@@ -382,11 +385,11 @@ async def latencies(browser, server: Server, samples: int) -> dict:
 def _latency(rows: list[dict]) -> dict:
     ready = [r["ready"] for r in rows]
     settled = [r["settled"] for r in rows]
-    firsts = [r["settled"] for r in rows if r.get("first")]
+    firsts = [r["settled"] for r in rows if r["initial"]]
     return {"ready": summary(ready), "settled": summary(settled),
             "first_change": summary([r["first"] for r in rows]),
             "first_settled": summary(firsts) if firsts else None,
-            "repeat_settled": summary([r["settled"] for r in rows if not r.get("first")]),
+            "repeat_settled": summary([r["settled"] for r in rows if not r["initial"]]),
             "samples": rows}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,15 @@ def _rss_mb() -> float:
 
 
 def worker() -> dict:
-    os.environ["SONB_HOME"] = tempfile.mkdtemp(prefix="sonb-bench-kernel-")
+    home = tempfile.mkdtemp(prefix="sonb-bench-kernel-")
+    try:
+        return _worker(home)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _worker(home: str) -> dict:
+    os.environ["SONB_HOME"] = home
     import IPython  # noqa: F401  (a kernel has these already; the bare notebook pays for them too)
     import ipywidgets as W
 
@@ -68,6 +77,10 @@ def worker() -> dict:
     step("add clinician", people.add_button.click)
     step("cancel", people.close_editor)
     out["rss_end_mb"] = _rss_mb()
+    from ipywidgets.widgets.widget import _instances
+
+    out["widgets_opened"] = opened[0]  # during the whole walk above
+    out["widgets_alive"] = len(_instances)  # not closed at the end (the page holds them all too)
     return out
 
 
@@ -76,10 +89,12 @@ def importtime(runs: int) -> list[dict]:
     microseconds, median over `runs` processes."""
     code = "import IPython, ipywidgets\nfrom sonb.widgets.app import SecondOpinionApp"
     found: dict[str, list[tuple[int, int]]] = {}
-    env = dict(os.environ, SONB_HOME=tempfile.mkdtemp(prefix="sonb-bench-imp-"))
-    for _ in range(runs):
-        err = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env,
-                             capture_output=True, text=True, check=True).stderr
+    home = tempfile.mkdtemp(prefix="sonb-bench-imp-")
+    env = dict(os.environ, SONB_HOME=home)
+    errs = [subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env,
+                           capture_output=True, text=True, check=True).stderr for _ in range(runs)]
+    shutil.rmtree(home, ignore_errors=True)
+    for err in errs:
         seen_ipywidgets = False
         for line in err.splitlines():
             m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)", line)

@@ -8,6 +8,7 @@ import datetime as dt
 import importlib.metadata as md
 import os
 import platform
+import shutil
 import socket
 import subprocess
 import sys
@@ -161,6 +162,7 @@ class Server:
             except psutil.Error:
                 pass
         self._log.close()
+        shutil.rmtree(self.home, ignore_errors=True)
 
 
 def mem_of(procs) -> dict:
@@ -262,8 +264,8 @@ def machine() -> dict:
 # t0 = that moment. A MutationObserver records t1, the first DOM change after which the
 # condition holds, and `last`, the latest DOM change of any kind. `__bm.done()` is true once
 # the condition holds and the DOM has been still for QUIET ms; then ready = t1 - t0,
-# settled = last - t0 (the page has finished changing) and first = (first DOM change) - t0,
-# about one kernel round trip: the kernel's first reply has arrived and been drawn.
+# settled = last - t0 (the page has finished changing) and first = (first change of content,
+# not of attributes) - t0, about one kernel round trip: the kernel's first reply has arrived.
 PAGE_JS = r"""
 (() => {
   if (window.__bm) return;
@@ -315,13 +317,14 @@ PAGE_JS = r"""
     if (loading && visible(loading)) return;
     if ([...buttons].some(visible)) bm.tti = performance.now();
   };
-  const onMutations = () => {
+  const onMutations = (records) => {
     const now = performance.now();
     ttiCheck();
     const st = bm.st;
     if (st && st.t0 !== null) {
       st.last = now;
-      if (st.first === null) st.first = now;
+      // first content change (a click or focus changes only attributes at once)
+      if (st.first === null && records.some(r => r.type !== 'attributes')) st.first = now;
       st.mutations += 1;
       if (st.t1 === null && conditions[st.name](st.arg)) st.t1 = now;
     }

@@ -140,7 +140,7 @@ def render(r: dict) -> str:
     bare_mb = per_session("bare_cold")
     app_mb = {k: per_session(k) for k in ("app_cold", "app_in_use")}
     lat_names = {"next_back": "Next / Back between steps (example case)",
-                 "typing": "Type in a text field + Tab → “Saved HH:MM”",
+                 "typing": f"Type in a text field + Tab → save status “{b['latency']['typing'].get('status', 'Saved HH:MM')}”",
                  "add_clinician": "Add a doctor or expert → the form is shown",
                  "compare": "Next from step 4 → Compare with three opinions (tables shown)"}
     core = {"comparison_table (20 × 10)": r["compare"]["comparison_table"],
@@ -232,16 +232,19 @@ def render(r: dict) -> str:
         "Both ends are read in the page (`performance.now()` in a capture-phase listener for "
         "the click / Tab keydown, and in a MutationObserver that tests the condition after every "
         "DOM change), so Playwright's round trips do not count. *Ready* = the condition holds; "
-        "*settled* = the last DOM change (the page then stayed still for 300 ms). One fresh "
-        "session per interaction; *first* = the first time in that session (a step built for "
-        "the first time, the first save).\n")
-    add(f"| interaction | samples | p50 ms | p95 ms | max ms | settled p95 ms | first ms | target p95 | met? |\n"
-        "|---|---|---|---|---|---|---|---|---|")
+        "*settled* = the last DOM change (the page then stayed still for 300 ms); *first content "
+        "change* = the first change of the page's content: the kernel's reply has arrived and "
+        "the browser has created the widget models it announced (a new box's children appear "
+        "only when all of them exist); the rest is building and drawing the views. One fresh session per interaction; *first "
+        "time* = the first sample of that session (a step built for the first time, the first "
+        "save).\n")
+    add(f"| interaction | samples | p50 ms | p95 ms | max ms | settled p95 ms | first content change p50 ms | first time ms | target p95 | met? |\n"
+        "|---|---|---|---|---|---|---|---|---|---|")
     for k, name in lat_names.items():
         x = lat[k]
         first = x["first_settled"]
         add(f"| {name} | {x['ready']['n']} | {ms(x['ready']['median'])} | {ms(x['ready']['p95'])} | "
-            f"{ms(x['ready']['max'])} | {ms(x['settled']['p95'])} | "
+            f"{ms(x['ready']['max'])} | {ms(x['settled']['p95'])} | {ms(x['first_change']['median'])} | "
             f"{_s(first, fmt='{:.0f}') if first and first['n'] > 1 else (ms(first['median']) if first else '–')} | "
             f"< {T['latency_p95_ms']} | {_met(x['ready']['p95'] < T['latency_p95_ms'])} |")
     nb = lat["next_back"]
@@ -364,8 +367,11 @@ def kernel_section(r: dict) -> str:
                if ks[0][f"again {k}"]["widgets"]]
     back1 = ks[0]["back 1"]["widgets"]
     if rebuilt or back1:
+        alive = ks[0].get("widgets_alive")
         L.append("- Widgets re-created on every visit of a step already built (the old ones are "
-                 "never closed, so they pile up in the kernel and the page): " + ", ".join(
+                 "never closed, so they pile up in the kernel and the page"
+                 + (f": {alive} of the {ks[0]['widgets_opened']} widgets opened in the walk above "
+                    "are still alive at its end" if alive else "") + "): " + ", ".join(
                      f"step {k} {w} widgets ({t:.0f} ms kernel)" for k, w, t in rebuilt)
                  + (f", step 1 {back1} widgets" if back1 else "") + ". Fix: build a step once; on "
                  "refresh update values, or rebuild only what changed and `close()` what is dropped.")
@@ -397,6 +403,9 @@ def capacity(r: dict) -> str:
     ram = m["ram_gb"] * 1024
     by_ram = int(0.8 * ram / max(in_use, uss))
     cores = m["cores"]
+    conf = json.loads((HERE.parent / "sonb" / "voila" / "voila.json").read_text())
+    cap = conf.get("CappedKernelManager", {}).get("max_kernels", "?")
+    cull = conf.get("MappingKernelManager", {}).get("cull_idle_timeout", 0) / 60
     return (
         "**What limits it.** CPU when pages open: each new page cost the server "
         f"{big['server_cpu_s'] / k:.2f} CPU-s and its kernel {big['kernel_cpu_s'] / k:.2f} CPU-s "
@@ -409,11 +418,11 @@ def capacity(r: dict) -> str:
         f"higher because shared libraries count in every kernel. Idle kernels use no CPU. "
         f"**Estimate for one machine like this** ({cores} cores, {m['ram_gb']} GB): "
         f"~{by_ram} open sessions fit in 80% of RAM, so memory is not the limit; the configured cap "
-        "(`CappedKernelManager.max_kernels` = 40) is reached first, and culling (30 min idle) "
-        f"frees kernels. Arrivals: a burst of 20 is absorbed in about "
-        f"{20 * cpu_per / cores:.0f} s of server CPU; a steady ~{30 * cores / cpu_per:.0f} "
-        "new patients a minute keeps the CPU half busy. Beyond ~40 open sessions, raise the cap "
-        "(memory allows hundreds) or give each clinic its own server (JupyterHub).\n"
+        f"(`CappedKernelManager.max_kernels` = {cap}) is reached first, and culling ({cull:.0f} min "
+        f"idle) frees kernels. Arrivals: a burst of 20 needs about {20 * cpu_per / cores:.0f} s of "
+        f"the server's and kernels' CPU; a steady ~{30 * cores / cpu_per:.0f} new patients a "
+        f"minute keeps the CPU half busy. Beyond ~{cap} open sessions, raise the cap (memory "
+        "allows a few hundred) or give each clinic its own server (JupyterHub).\n"
     )
 
 

@@ -22,6 +22,10 @@ class CaseFileError(SonbError):
     """A case file that cannot be imported (corrupt, foreign, too large or too new)."""
 
 
+class CaseTooLarge(SonbError):
+    """A case that would not fit a case file (casefile.MAX_BYTES): it is not saved."""
+
+
 class ConflictError(SonbError):
     """A save based on an older revision than the one stored."""
 

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import casefile
-from .errors import CaseNotFound, ConflictError, SonbError
+from .errors import CaseNotFound, CaseTooLarge, ConflictError, SonbError
 from .model import Case, DecisionKind, now
 
 log = logging.getLogger("sonb.store")
@@ -425,8 +425,15 @@ def _append(cur, case: Case, revision: int, event: str, new: bool) -> Case:
 
 
 def _revalidate(case: Case) -> Case:
-    """Check the whole case again: assignments may have bypassed the model's checks."""
-    return Case.parse(case.model_dump(mode="json"))
+    """Check the whole case again (assignments may have bypassed the model's checks), and
+    that it still fits a case file, so the patient can always take it with them."""
+    case = Case.parse(case.model_dump(mode="json"))
+    size = len(casefile.dumps(case).encode("utf-8"))
+    if size > casefile.MAX_BYTES:
+        raise CaseTooLarge(
+            f"This case is too large to save ({size / 1e6:.1f} MB; the limit is "
+            f"{casefile.MAX_BYTES / 1e6:.0f} MB). Shorten some long notes. Nothing was changed.")
+    return case
 
 
 def _summary(row: sqlite3.Row) -> CaseSummary:

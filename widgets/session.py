@@ -8,6 +8,8 @@ from typing import Callable
 import ipywidgets as W
 
 from sonb import Case, CaseStore, ConflictError, InvalidInput
+from sonb.errors import CaseTooLarge
+from sonb.store import log_ref
 from sonb.safe import esc
 
 from .common import ui
@@ -39,13 +41,17 @@ class CaseSession:
             case = Case.parse(case.model_dump(mode="json"), "Your case")
         except InvalidInput as exc:  # nothing changes; the caller shows the problems
             return exc.problems
-        self.case = case
+        previous, self.case = self.case, case
         if not self.conflict:
             try:
                 self.case = self.store.save(case)
             except ConflictError:
                 self.conflict = True
-                log.warning("save conflict on case %s", case.id)
+                log.warning("save conflict ref=%s", log_ref(case.id))
+            except CaseTooLarge as exc:
+                self.case = previous
+                self._show(str(exc), error=True)
+                return {"(whole record)": str(exc)}
         if self.conflict:
             self._show(ui("case_bar", "conflict"), error=True)
         else:

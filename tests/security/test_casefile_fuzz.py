@@ -16,14 +16,13 @@ check deep nesting, oversize and wrong types by example. Added here:
 from __future__ import annotations
 
 import json
-import string
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sonb import casefile
-from sonb.errors import CaseFileError
+from sonb.errors import CaseFileError, CaseTooLarge
 from sonb.examples import load_example
 from sonb.model import Case
 from sonb.store import CaseStore
@@ -74,7 +73,10 @@ def _check(store: CaseStore, data: bytes) -> Case | None:
     TRIED[FUZZED + ", of them still valid and stored"] += 1
     assert casefile.loads(casefile.dumps(case)) == case
     stored = store.import_file(data)
-    assert stored.id == case.id and store.load(case.id) == stored
+    assert store.load(stored.id) == stored
+    # (a file missing an id, created or updated gets fresh ones, so compare what was stored)
+    assert casefile.loads(casefile.dumps(stored)) == stored
+    assert stored.decision == case.decision and len(stored.opinions) == len(case.opinions)
     return case
 
 
@@ -228,3 +230,27 @@ def test_ids_from_a_file_are_checked(store):
             tree = json.loads(GOOD)
             _set(tree, where, bad)
             assert _check(store, json.dumps(tree).encode()) is None, (where, bad)
+
+
+def test_every_case_the_store_accepts_fits_a_case_file(tmp_path):
+    from sonb.model import Clinician, Opinion, Option, OptionView
+
+    text = "x" * 5000
+    options = [Option(name=f"choice {i}") for i in range(10)]
+    clinicians = [Clinician(name=f"Dr {i}") for i in range(10)]
+    view = OptionView(benefits=text, risks=text, how_well=text, daily_now=text,
+                      daily_later=text, recovery=text, cost=text)
+    opinions = [Opinion(clinician_id=c.id, diagnosis=text, views={o.id: view for o in options})
+                for c in clinicians]
+    case = Case(decision=text, options=options, clinicians=clinicians, opinions=opinions)
+    assert len(casefile.dumps(case).encode("utf-8")) > casefile.MAX_BYTES
+    with CaseStore(tmp_path) as store:
+        with pytest.raises(CaseTooLarge, match="too large to save"):
+            store.create(case)  # refused with a plain message ...
+        assert store.list() == []  # ... and nothing stored
+        small = store.create(case.model_copy(update={"opinions": opinions[:1]}))
+        with pytest.raises(CaseTooLarge):
+            store.save(small.model_copy(update={"opinions": opinions}))
+        assert store.load(small.id) == small  # the stored case is unchanged
+        data = casefile.dumps(store.load(small.id)).encode("utf-8")
+    assert casefile.loads(data) == small  # what the store keeps always fits a case file

@@ -147,6 +147,9 @@ def test_two_windows_on_one_case_conflict_and_both_versions_survive(browser, voi
             restored = store.import_file(base64.b64decode(href.split(",", 1)[1]))
             assert restored.revision == len(history) + 2
             assert store.load(code, restored.revision - 1).decision == "window A again"
+        log = voila.log_text()
+        print("conflict in the server log:", "save conflict" in log)
+        assert code not in log, "the resume code (the case id) reached the server log"
         watch_a.check(page_a)
         watch_b.check(page_b)
     finally:

@@ -5,14 +5,15 @@ templates, headers, other hosts. Runs against real standalone Voila with sonb's 
 from __future__ import annotations
 
 import asyncio
-import json
+import concurrent.futures
 import re
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
-from .conftest import TRIED, WAIT, Server, http, open_app, page_kernel_id, sonb_ui, start_new_case
+from .conftest import TRIED, WAIT, Server, Watch, http, page_kernel_id, sonb_ui, start_new_case
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +22,7 @@ CSP = "Content-Security-Policy"
 # Text that must never come back: /etc/passwd, pyproject.toml, the notebook's source, the
 # store (SQLite header), the Voila config and the template.
 LEAKS = [b"root:x:", b"[project]", b"SecondOpinionApp()\"", b'"cell_type"', b"SQLite format 3",
-         b"CappedKernelManager", b"voila_setup_helper_functions", b"Traceback", b"/work/"]
+         b"CappedKernelManager", b"voila_setup_helper_functions", b"Traceback", str(ROOT).encode()]
 
 TRAVERSALS = [
     # Voila's file handler (allowlisted file types only; sonb allows none)
@@ -43,7 +44,13 @@ TRAVERSALS = [
     "/voila/files/..%2fsonb%2fvoila%2fvoila.json",
     "/voila/files/cases.sqlite3",
     "/voila/files/voila.log",
-    # Voila's static files and lab extensions
+    # Voila's static files and lab extensions (GHSA-2q59-h24c-w6fg: /static/<absolute path>)
+    "/static/etc/passwd",
+    "/voila/static/etc/passwd",
+    "/voila/static//etc/passwd",
+    "/voila/static/%2fetc%2fpasswd",
+    "/voila/static/" + quote(str(ROOT / "pyproject.toml"), safe=""),
+    "/voila/static" + str(ROOT / "pyproject.toml"),
     "/voila/static/../../pyproject.toml",
     "/voila/static/..%2f..%2f..%2f..%2fpyproject.toml",
     "/voila/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
@@ -137,7 +144,9 @@ def test_template_static_paths_leak_nothing(voila):
              "/voila/templates/lab/static/../../../../../../../etc/passwd",
              "/voila/templates/lab/static/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
              "/voila/templates/lab/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-             "/voila/templates/..%2f..%2f..%2fetc/static/passwd"]
+             "/voila/templates/..%2f..%2f..%2fetc/static/passwd",
+             "/voila/templates/lab/static//etc/passwd",
+             "/voila/templates/lab/static/%2fetc%2fpasswd"]
     for path in paths:
         status, _h, body = http(voila, path)
         assert status >= 400, f"{path} answered {status}"
@@ -182,7 +191,9 @@ def test_foreign_origin_cannot_open_a_kernel_websocket(voila):
         ws.close()
         return 101
 
-    assert asyncio.run(connect()) == 403
+    # in a thread: Playwright's sync API keeps an event loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        assert pool.submit(lambda: asyncio.run(connect())).result(timeout=120) == 403
     TRIED["kernel websocket from a foreign Origin"] += 1
 
 
@@ -323,8 +334,6 @@ def test_a_raising_cell_shows_no_traceback(browser, raising_server):
 def open_app_on(browser, server, selector: str):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    from .conftest import Watch
-
     watch = Watch(page, "127.0.0.1")
     page.goto(server.url, wait_until="domcontentloaded")
     page.wait_for_selector(selector, state="visible", timeout=WAIT * 2)
@@ -341,7 +350,7 @@ def test_error_pages_show_no_traceback(voila):
                          ("GET", "/api/kernels/00000000-0000-0000-0000-000000000000")]:
         status, _h, body = http(voila, path, method=method)
         assert status >= 400
-        for word in ("Traceback", "site-packages", "File \"", "/work/", "Error:"):
+        for word in ("Traceback", "site-packages", "File \"", str(ROOT), "Error:"):
             assert word.encode() not in body, f"{method} {path} ({status}) shows {word!r}"
     TRIED["errors forced (raising cell, 404, 405, 500)"] += 5
 
@@ -362,6 +371,8 @@ def test_page_headers(voila):
     assert "no-store" in headers.get("Cache-Control", "")
     assert b"cdn.jsdelivr" not in body and b"https://" not in body.replace(
         b"https://jupyter.org", b"")
+    assert str(ROOT).encode() not in body and b"site-packages" not in body  # no server paths
+    assert b"from sonb" not in body  # sources stripped
     # redirects and Jupyter error pages carry the headers too
     for path in ("/tree", "/api/kernels/00000000-0000-0000-0000-000000000000"):
         _s, h, _b = http(voila, path)
@@ -391,8 +402,6 @@ def test_busy_page_is_plain_and_local(browser, tmp_path):
         assert headers.get(CSP)
         context = browser.new_context()
         page = context.new_page()
-        from .conftest import Watch
-
         watch = Watch(page, "127.0.0.1")
         page.goto(server.url, wait_until="load")
         assert "busy" in page.locator("body").inner_text()
@@ -409,7 +418,8 @@ def test_url_cannot_change_the_template_or_theme(voila, query):
     """sonb's template (no CDN, <main>) is served whatever the URL asks for."""
     status, _headers, body = http(voila, "/" + query)
     assert status == 200, f"/{query} answered {status}"
-    assert b'<main id="rendered_cells"' in body
+    assert b'id="rendered_cells"' in body and b"<main>" in body  # sonb's template
+    assert b"font-awesome" not in body
     assert b"cdn.jsdelivr" not in body and b"<script>alert(1)" not in body
     assert b'data-jp-theme-name="JupyterLab Light"' in body
     TRIED["URLs probed for traversal and hidden routes"] += 1
@@ -425,3 +435,57 @@ def test_app_under_csp_has_no_errors_and_no_other_hosts(app):
     watch.check(page)
     assert page.evaluate("() => document.querySelectorAll('link[href^=\"http\"], "
                          "script[src^=\"http\"]').length") == 0
+
+
+# -- another patient on the same server ------------------------------------------------------
+
+
+def test_another_patients_case_is_not_listed_and_codes_do_not_match_loosely(app, voila):
+    """The start page lists no case; near-miss, wildcard and injection codes open nothing;
+    only the exact resume code opens the other patient's case."""
+    import secrets
+
+    from playwright.sync_api import expect
+
+    from sonb import Case, CaseStore
+    from sonb._datafiles import texts
+
+    secret = "sonb-other-patient: biopsy results, Dr Lee"
+    with CaseStore(voila.home) as store:
+        other = store.create(Case(decision=secret))
+    page, watch = app
+    assert other.id not in page.content() and "sonb-other-patient" not in page.content()
+    code_box = page.get_by_label("Resume code", exact=True)
+    message = page.locator(".sonb-app [role=alert]")
+    tries = [secrets.token_urlsafe(18), other.id[:12], other.id.swapcase(), other.id[:-1] + "A",
+             "________", "--------", other.id + "x", "%" * 10, "' OR '1'='1", "*",
+             f"{other.id}' --", "../" + other.id, other.id.upper(), other.id.lower()]
+    tries = [t for t in tries if t != other.id]
+    start = texts("ui")["start"]
+
+    def expected(code: str) -> str:  # the app checks the form of a code before looking it up
+        return start["not_found"] if re.fullmatch(r"[A-Za-z0-9_-]{8,64}", code.strip()) \
+            else start["bad_code"]
+
+    def submit(code: str) -> None:
+        code_box.fill(code)
+        code_box.press("Tab")
+        page.locator("button:visible").filter(has_text="Open my case").click()
+        # each answer differs from the one before, so this waits for this very code's answer
+        expect(message).to_have_text(expected(code), timeout=WAIT)
+
+    shown = None
+    for attempt in tries:
+        if expected(attempt) == shown:  # put the other answer in between
+            submit(secrets.token_urlsafe(18) if shown == start["bad_code"] else "?")
+        submit(attempt)
+        shown = expected(attempt)
+        assert "sonb-other-patient" not in page.content()
+        assert page.get_by_text("Step 1 of 6", exact=True).count() == 0
+    TRIED["resume codes tried against another patient's case"] += len(tries)
+    code_box.fill(other.id)
+    code_box.press("Tab")
+    page.locator("button:visible").filter(has_text="Open my case").click()
+    sonb_ui().wait_for_step(page, 1)
+    assert sonb_ui().resume_code(page) == other.id
+    watch.check(page)
