@@ -124,10 +124,28 @@ class Session:
         """Time `action` (a click, or Tab when event='Tab') until `condition` holds, in the page."""
         await self.page.evaluate("([n, a, e]) => window.__bm.arm(n, a, e)", [condition, arg, event])
         await action()
-        await self.page.wait_for_function("() => window.__bm.done()", timeout=timeout * 1000,
-                                          polling=50)
+        try:
+            await self.page.wait_for_function("() => window.__bm.done()", timeout=timeout * 1000,
+                                              polling=50)
+        except Exception as exc:
+            raise RuntimeError(f"{condition} {arg.get('progress') or ''} never held: "
+                               f"{type(exc).__name__}; {await self._shown()}") from None
         result = await self.page.evaluate("() => window.__bm.result()")
         return {"ready": result["ready"], "settled": result["settled"], "first": result["first"]}
+
+    async def _shown(self) -> str:
+        """What the app shows now (for error messages; no patient data, this is the example)."""
+        try:
+            state = await self.page.evaluate("""() => { const app = document.querySelector('.sonb-app');
+                if (!app) return 'no app';
+                return {step: [...app.querySelectorAll('p')].map(p => p.textContent.trim())
+                                .filter(t => /^Step \\d/.test(t)),
+                        h2: [...app.querySelectorAll('h2')].map(h => h.textContent.trim()),
+                        errors: [...app.querySelectorAll('.sonb-error, .jupyter-widgets-error-widget')]
+                                .map(e => e.textContent.trim().slice(0, 100))}; }""")
+        except Exception as exc:
+            state = f"page not readable: {type(exc).__name__}"
+        return f"page shows {state}; console {self.errors[:3]}"
 
     async def wait_until(self, condition: str, arg: dict, holds: bool = True,
                          timeout: float = 60) -> None:
@@ -251,22 +269,31 @@ async def tti_and_memory(browser, n: int, lat_samples: int) -> dict:
         rss0 = s.rss()
         in_use: set[int] = set()
         first_visits: dict[int, list[float]] = {k: [] for k in range(1, 7)}
+        errors_in_use: list[str] = []
         for i in range(n):
             before = s.kernel_pids()
             session = await Session(browser, s, APP_READY).open()
-            if session.failure:
-                raise RuntimeError(f"app page not usable: {session.failure}")
-            first_visits[1].append((await session.example())["settled"])
-            for k in range(2, 7):
-                first_visits[k].append((await session.next(k))["settled"])
-            in_use |= s.kernel_pids() - before
+            try:
+                if session.failure:
+                    raise RuntimeError(f"app page not usable: {session.failure}")
+                visits = [(await session.example())["settled"]]
+                for k in range(2, 7):
+                    visits.append((await session.next(k))["settled"])
+                for k, v in enumerate(visits, start=1):
+                    first_visits[k].append(v)
+                in_use |= s.kernel_pids() - before
+            except Exception as exc:  # recorded in RESULTS.md; the other sessions still count
+                errors_in_use.append(f"session {i + 1}: {exc}"[:600])
+                log(f"memory session {i + 1} failed: {exc}")
             await session.close()
         time.sleep(1.0)
         m = mem_of([p for p in s.kernels() if p.pid in in_use])
         memory["app_in_use"] = {"kernel_rss": summary([x / MB for x in m["rss"]]),
                                 "kernel_uss": summary([x / MB for x in m["uss"]]),
                                 "server_rss_mb": s.rss() / MB,
-                                "server_growth_per_session_mb": (s.rss() - rss0) / MB / n}
+                                "server_growth_per_session_mb":
+                                    (s.rss() - rss0) / MB / max(len(in_use), 1),
+                                "sessions": len(in_use), "errors": errors_in_use}
         out["memory"] = memory
         out["first_visit_settled_ms"] = {k: summary(v) for k, v in first_visits.items()}
 
@@ -289,17 +316,35 @@ def _ratio(a: list[float], b: list[float]) -> dict:
 
 # -- 3. interaction latency -----------------------------------------------------------------
 async def latencies(browser, server: Server, samples: int) -> dict:
-    ui = _ui()
     out: dict = {}
+    opened: list[Session] = []
 
     async def fresh() -> Session:
         session = await Session(browser, server, APP_READY).open()
+        opened.append(session)
         if session.failure:
             raise RuntimeError(f"app page not usable: {session.failure}")
         await session.example()
         return session
 
-    # Next / Back through the six steps of the example, back and forth
+    async def guarded(name: str, bench) -> None:
+        try:
+            out[name] = await bench()
+        except Exception as exc:  # recorded in RESULTS.md; the other interactions still run
+            log(f"latency {name} failed: {exc}")
+            out[name] = {"error": str(exc)[:600]}
+
+    await guarded("next_back", lambda: next_back(fresh, samples))
+    await guarded("typing", lambda: typing(fresh, server, samples))
+    await guarded("add_clinician", lambda: add_clinician(fresh, samples))
+    await guarded("compare", lambda: compare(fresh, samples))
+    for session in opened:  # also the ones a failed benchmark left open
+        await session.close()
+    return out
+
+
+async def next_back(fresh, samples: int) -> dict:
+    """Next / Back through the six steps of the example, back and forth."""
     log(f"latency: Next/Back ({samples} samples)")
     session = await fresh()
     rows, seen, at = [], {1}, 1
@@ -313,10 +358,13 @@ async def latencies(browser, server: Server, samples: int) -> dict:
         at = to
         if at in (1, 6):
             forward = not forward
-    out["next_back"] = _latency(rows)
     await session.close()
+    return _latency(rows)
 
-    # typing in a text field, then Tab: the save status shows "Saved HH:MM" (a new revision)
+
+async def typing(fresh, server: Server, samples: int) -> dict:
+    """Typing in a text field, then Tab: the save status shows the save (a new revision)."""
+    ui = _ui()
     log(f"latency: typing + Tab -> saved ({samples} samples)")
     session = await fresh()
     page = session.page
@@ -330,7 +378,7 @@ async def latencies(browser, server: Server, samples: int) -> dict:
         r.update(initial=i == 0)
         rows.append(r)
         await asyncio.sleep(0.1)
-    out["typing"] = _latency(rows)
+    out = _latency(rows)
     # check that the saves really happened: the store holds the last draft
     from sonb import CaseStore
 
@@ -339,13 +387,17 @@ async def latencies(browser, server: Server, samples: int) -> dict:
         stored = store.load(code)
     if f"(draft {samples})" not in stored.decision:
         raise RuntimeError("typing: the last draft is not in the store")
-    out["typing"]["revisions"] = stored.revision
+    out["revisions"] = stored.revision
     bar = ui["case_bar"]
-    out["typing"]["status"] = bar["saved_version"].replace("{n}", "N") if "saved_version" in bar \
+    out["status"] = bar["saved_version"].replace("{n}", "N") if "saved_version" in bar \
         else bar["saved"] + " HH:MM"
     await session.close()
+    return out
 
-    # adding a clinician: click "Add a doctor or expert" -> the form is shown
+
+async def add_clinician(fresh, samples: int) -> dict:
+    """Adding a clinician: click "Add a doctor or expert" -> the form is shown."""
+    ui = _ui()
     log(f"latency: add a clinician -> form ({samples} samples)")
     session = await fresh()
     await session.next(2)
@@ -358,10 +410,12 @@ async def latencies(browser, server: Server, samples: int) -> dict:
         rows.append(r)
         await button(session.page, "Cancel").click()
         await session.wait_until("form", form, holds=False)
-    out["add_clinician"] = _latency(rows)
     await session.close()
+    return _latency(rows)
 
-    # opening Compare (three opinions): Next from step 4 -> step 5 with its tables
+
+async def compare(fresh, samples: int) -> dict:
+    """Opening Compare (three opinions): Next from step 4 -> step 5 with its tables."""
     log(f"latency: open Compare ({samples} samples)")
     session = await fresh()
     for k in range(2, 5):
@@ -376,8 +430,8 @@ async def latencies(browser, server: Server, samples: int) -> dict:
             shown = await session.page.evaluate(
                 "() => document.querySelectorAll('.sonb-app table').length")
         await session.back(4)
-    out["compare"] = _latency(rows)
-    out["compare"]["tables"] = shown
+    out = _latency(rows)
+    out["tables"] = shown
     await session.close()
     return out
 

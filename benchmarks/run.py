@@ -178,6 +178,9 @@ def render(r: dict) -> str:
     add(f"| 2 | TTI: app preheated / bare cold ≤ {T['tti_preheat_ratio']} | {pre:.2f} "
         f"(bare preheated / bare cold: {floor:.2f}) | {_met(pre <= T['tti_preheat_ratio'])} |")
     for k, name in lat_names.items():
+        if "error" in lat[k]:
+            add(f"| 3 | {name}: p95 < {T['latency_p95_ms']} ms | not measured: the run failed (below) | **missed** |")
+            continue
         p95 = lat[k]["ready"]["p95"]
         add(f"| 3 | {name}: p95 < {T['latency_p95_ms']} ms | {ms(p95)} ms | {_met(p95 < T['latency_p95_ms'])} |")
     for k, name in (("app_cold", "start screen"), ("app_in_use", "example, all 6 steps visited")):
@@ -242,15 +245,19 @@ def render(r: dict) -> str:
         "|---|---|---|---|---|---|---|---|---|---|")
     for k, name in lat_names.items():
         x = lat[k]
+        if "error" in x:
+            add(f"| {name} | failed: {x['error'][:300]} | | | | | | | | **missed** |")
+            continue
         first = x["first_settled"]
         add(f"| {name} | {x['ready']['n']} | {ms(x['ready']['median'])} | {ms(x['ready']['p95'])} | "
             f"{ms(x['ready']['max'])} | {ms(x['settled']['p95'])} | {ms(x['first_change']['median'])} | "
             f"{_s(first, fmt='{:.0f}') if first and first['n'] > 1 else (ms(first['median']) if first else '–')} | "
             f"< {T['latency_p95_ms']} | {_met(x['ready']['p95'] < T['latency_p95_ms'])} |")
-    nb = lat["next_back"]
-    add(f"\nNext/Back without the first visits (steps already built): p50 "
-        f"{ms(nb['repeat_settled']['median'])} ms, p95 {ms(nb['repeat_settled']['p95'])} ms "
-        f"(settled, {nb['repeat_settled']['n']} samples).")
+    nb = lat["next_back"] if "error" not in lat["next_back"] else None
+    if nb:
+        add(f"\nNext/Back without the first visits (steps already built): p50 "
+            f"{ms(nb['repeat_settled']['median'])} ms, p95 {ms(nb['repeat_settled']['p95'])} ms "
+            f"(settled, {nb['repeat_settled']['n']} samples).")
     fv = b["first_visit_settled_ms"]
     add("First visit of each step (settled ms, the N memory sessions, example case): " + ", ".join(
         f"step {k} {_s(v, fmt='{:.0f}')}" for k, v in fv.items()) + ".\n")
@@ -273,6 +280,8 @@ def render(r: dict) -> str:
         f"Start screen: +{app_mb['app_cold'] - bare_mb:.0f} MB ({_met(app_mb['app_cold'] - bare_mb <= T['memory_extra_mb'])}); "
         f"in use: +{app_mb['app_in_use'] - bare_mb:.0f} MB ({_met(app_mb['app_in_use'] - bare_mb <= T['memory_extra_mb'])}). "
         f"Server RSS (app server, end): {mem['app_in_use']['server_rss_mb']:.0f} MB.\n")
+    if mem["app_in_use"].get("errors"):
+        add(f"Sessions that failed (not counted): {mem['app_in_use']['errors']}\n")
 
     # -- many
     add("## 5. Many patients at once\n")
