@@ -155,11 +155,12 @@ def render(r: dict) -> str:
         "What each figure means: [README.md](README.md).\n")
     la, le = r["load_start"], r["load_end"]
     add(f"**Load average** (1, 5, 15 min) at start: {la[0]:.2f}, {la[1]:.2f}, {la[2]:.2f}; "
-        f"at end: {le[0]:.2f}, {le[1]:.2f}, {le[2]:.2f} (2 cores: other engineers' tests were "
-        "sharing the machine when it was above ~1).")
+        f"at end: {le[0]:.2f}, {le[1]:.2f}, {le[2]:.2f}. The end figure includes this run's own "
+        "last minute: 20 pages opened at once (section 5). On 2 cores a 1-minute load above ~1 "
+        "at the start means other work (other engineers' tests) shared the machine.")
     if r.get("quiet_wait"):
         q = r["quiet_wait"]
-        add(f" Waited {q['waited_s']} s for the 1-minute load to fall below 1.0: "
+        add(f"Waited {q['waited_s']} s for the 1-minute load to fall below 1.0: "
             f"{'it did' if q['quiet'] else 'it did not, so the run went ahead on a busy machine'}.")
     add("\n")
     add("| machine | |\n|---|---|")
