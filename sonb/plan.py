@@ -53,24 +53,24 @@ def checklist(plan: Plan, today: dt.date | None = None) -> list[Step]:
     ]
 
 
+def checklist_rows(plan: Plan, today: dt.date | None = None) -> tuple[list[str], list[str], list[list]]:
+    """The checklist without pandas: column names, step keys, and rows of
+    (title, status, date or None, detail)."""
+    data = texts("plan")
+    columns, status = data["columns"], data["status"]
+    steps = checklist(plan, today)
+    rows = [[s.title, status[s.status], s.date, s.detail] for s in steps]
+    names = [columns[k] for k in ("title", "status", "date", "detail")]
+    return names, [s.key for s in steps], rows
+
+
 def checklist_table(plan: Plan, today: dt.date | None = None):
     """The checklist as a DataFrame indexed by step key, with plain column names."""
     import pandas as pd
 
-    data = texts("plan")
-    columns, status = data["columns"], data["status"]
-    steps = checklist(plan, today)
-    rows = [
-        {
-            columns["title"]: s.title,
-            columns["status"]: status[s.status],
-            columns["date"]: s.date if s.date is not None else pd.NA,
-            columns["detail"]: s.detail,
-        }
-        for s in steps
-    ]
-    index = pd.Index([s.key for s in steps], name="step")
-    return pd.DataFrame(rows, index=index, columns=list(columns.values()))
+    names, keys, rows = checklist_rows(plan, today)
+    rows = [[pd.NA if value is None else value for value in row] for row in rows]
+    return pd.DataFrame(rows, index=pd.Index(keys, name="step"), columns=names)
 
 
 def _step(key: str, status: Status, date: dt.date | None = None, detail: str | None = None) -> Step:

@@ -165,9 +165,11 @@ class SecondOpinionApp(W.VBox):
         """Show step `index` (0-based), up to date with the case."""
         index = max(0, min(index, len(STEPS) - 1))
         self.index = index
+        built = self.views[index] is not None
         view = self.view(index)
-        body = view.widget
-        view.refresh()
+        body = view.widget  # a new view fills itself when built
+        if built:
+            view.refresh()
         self.content.children = [body]
         self.step_title.value = f"<h2>{esc(view.title)}</h2>"
         self.progress.value = (f'<p class="sonb-status">'

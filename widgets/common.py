@@ -22,6 +22,14 @@ def ui(*keys: str, **fmt) -> str:
     return value.format(**{k: str(v) for k, v in fmt.items()}) if fmt else value
 
 
+def dispose(*widgets: W.Widget) -> None:
+    """Close widgets that are no longer shown, with everything inside them, so the kernel and
+    the browser do not keep them (a step rebuilt on every visit would pile them up)."""
+    for widget in widgets:
+        dispose(*getattr(widget, "children", ()))
+        widget.close()
+
+
 def style_widget() -> W.HTML:
     """sonb's stylesheet as a widget (works the same in Voila and JupyterLab)."""
     css = resources.files("sonb.widgets").joinpath("style.css").read_text(encoding="utf-8")
@@ -42,28 +50,41 @@ def bullet_list(items: Sequence[str], css: str = "") -> str:
     return f"<ul{cls}>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
-def table_html(df, cell_classes=None, caption: str = "") -> str:
-    """A DataFrame as an escaped HTML table in a box that scrolls sideways (reachable by
-    keyboard). `cell_classes(row, col, value)` may add a class to a cell."""
-    import pandas as pd
+def _blank(value) -> bool:
+    if value is None or type(value).__name__ == "NAType":  # pandas' NA, without importing pandas
+        return True
+    return isinstance(value, float) and value != value  # NaN
 
-    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in
-                   [df.index.name or "", *[" / ".join(map(str, c)) if isinstance(c, tuple) else c
-                                           for c in df.columns]])
-    rows = []
-    for label, row in df.iterrows():
+
+def rows_html(columns: Sequence[str], rows: Sequence[Sequence], cell_classes=None,
+              caption: str = "") -> str:
+    """An escaped HTML table in a box that scrolls sideways (reachable by keyboard). The first
+    cell of each row is its header; `cell_classes(row_label, column, value)` may add a class."""
+    head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
+    body = []
+    for label, *values in rows:
         cells = [f'<th scope="row">{esc(label)}</th>']
-        for col, value in row.items():
-            shown = "" if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)) else value
-            css = cell_classes(label, col, value) if cell_classes else ""
+        for column, value in zip(columns[1:], values):
+            css = cell_classes(label, column, value) if cell_classes else ""
             cls = f' class="{esc(css)}"' if css else ""
-            cells.append(f"<td{cls}>{paragraphs(shown)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+            cells.append(f"<td{cls}>{'' if _blank(value) else paragraphs(value)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     name = esc(caption or ui("tables", "scroll"))
     return (f'<div class="sonb-scroll" tabindex="0" role="region" aria-label="{name}">'
             f'<table class="sonb-table">{cap}<thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+            f'<tbody>{"".join(body)}</tbody></table></div>')
+
+
+def table_html(df, cell_classes=None, caption: str = "") -> str:
+    """A DataFrame as `rows_html` (MultiIndex columns joined with ' / ')."""
+    columns = [df.index.name or "", *(" / ".join(map(str, c)) if isinstance(c, tuple) else c
+                                      for c in df.columns)]
+    rows = [[label, *row] for label, row in zip(df.index, df.itertuples(index=False))]
+    if cell_classes is None:
+        return rows_html(columns, rows, caption=caption)
+    by_name = dict(zip(columns[1:], df.columns))
+    return rows_html(columns, rows, lambda r, c, v: cell_classes(r, by_name[c], v), caption)
 
 
 class RecordList(W.VBox):
@@ -94,6 +115,7 @@ class RecordList(W.VBox):
         self._render()
 
     def _render(self) -> None:
+        old = self.items.children
         rows = []
         for i, record in enumerate(self.records):
             edit = W.Button(description="Edit", tooltip=f"Edit {self._describe(record)}")
@@ -105,6 +127,7 @@ class RecordList(W.VBox):
                            layout=W.Layout(flex="1 1 auto"))
             rows.append(W.HBox([label, edit, remove]).add_class("sonb-row"))
         self.items.children = rows or [html(self._empty_text)]
+        dispose(*old)
 
     def edit(self, index: int | None) -> None:
         """Open the editor for a new record (None) or an existing one."""
@@ -144,7 +167,8 @@ class RecordList(W.VBox):
         return True
 
     def close_editor(self) -> None:
-        self.editor.children = []
+        old, self.editor.children = self.editor.children, []
+        dispose(*old)
         self._editing = None
         self.add_button.layout.display = None
         self._render()

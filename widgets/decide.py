@@ -8,7 +8,7 @@ from sonb import InvalidInput, Preferences
 from sonb import compare as C
 from sonb import questionnaire as Q
 
-from .common import html, table_html, ui
+from .common import dispose, html, table_html, ui
 from .papers import report_buttons
 from .questionnaire import QuestionnaireForm
 from .step import StepView
@@ -53,8 +53,10 @@ class DecideView(StepView):
             self.choice = QuestionnaireForm(Q.decision_questionnaire(self.case),
                                             Q.record_answers(self.case.choice),
                                             on_change=self._choice_changed)
+            old = (*self.weights_box.children, *self.choice_box.children)
             self.weights_box.children = [self.weights]
             self.choice_box.children = [self.choice]
+            dispose(*old)
         self.before.set_answers(Q.record_answers(self.case.readiness_before))
         self.after.set_answers(Q.record_answers(self.case.readiness_after))
         self._show_fit()

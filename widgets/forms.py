@@ -8,7 +8,7 @@ from sonb import DecisionKind, InvalidInput, Opinion, Role
 from sonb import questionnaire as Q
 from sonb.model import DECISION_KIND_LABELS
 
-from .common import html, ui
+from .common import dispose, html, ui
 from .doctors import describe
 from .papers import forms_button
 from .questionnaire import QuestionnaireForm
@@ -20,6 +20,7 @@ class FormsView(StepView):
 
     def build(self) -> W.Widget:
         self._quiet = False
+        self._shown: tuple | None = None  # what the forms on screen were built for
         self.picker = W.Dropdown(description=ui("steps", "forms", "pick"))
         self.picker.observe(lambda _c: self._picked(), names="value")
         self.kind = W.Dropdown(description=ui("steps", "forms", "form_kind"),
@@ -67,8 +68,15 @@ class FormsView(StepView):
         clinician_id = self.picker.value
         self.kind.layout.display = None if clinician_id else "none"
         if clinician_id is None:
+            old, self._shown = self.body.children, None
             self.body.children = [html(ui("steps", "forms", "need_people"))]
+            dispose(*old)
             return
+        shown = (clinician_id, self.kind.value, tuple((o.id, o.name) for o in self.case.options))
+        if shown == self._shown:
+            return  # this view is the only one that edits opinions: the forms are up to date
+        self._shown = shown
+        old = self.body.children
         opinion = self.case.opinion_of(clinician_id)
         self.said = QuestionnaireForm(
             Q.opinion_questionnaire(self.case),
@@ -80,6 +88,7 @@ class FormsView(StepView):
             "kind": self.kind.value, "case": self.case, "clinician_id": self.picker.value})
         self.body.children = [html(ui("steps", "forms", "said_title"), "h3"), self.said,
                               html(ui("steps", "forms", "form_title"), "h3"), self.form, printable]
+        dispose(*old)
 
     def _opinion(self) -> Opinion:
         return (self.case.opinion_of(self.picker.value)

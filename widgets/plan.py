@@ -6,10 +6,10 @@ import ipywidgets as W
 
 from sonb import InvalidInput
 from sonb import questionnaire as Q
-from sonb.plan import checklist_table, warnings
+from sonb.plan import checklist_rows, warnings
 from sonb.safe import esc
 
-from .common import html, table_html, ui
+from .common import html, rows_html, ui
 from .papers import chosen_kinds, forms_button
 from .questionnaire import QuestionnaireForm
 from .step import StepView
@@ -50,4 +50,5 @@ class PlanView(StepView):
         self.warnings.value = "".join(
             f'<div class="sonb-warning {esc(w.level)}" role="status">{esc(w.message)}</div>'
             for w in found) or f'<p>{esc(ui("steps", "plan", "no_warnings"))}</p>'
-        self.checklist.value = table_html(checklist_table(self.case.plan).set_index("Step"))
+        names, _keys, rows = checklist_rows(self.case.plan)
+        self.checklist.value = rows_html(names, rows)
