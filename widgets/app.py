@@ -6,6 +6,7 @@ resumes one from the patient's resume code or case file.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import re
@@ -154,6 +155,23 @@ class SecondOpinionApp(W.VBox):
             W.HBox([self.back, self.next]).add_class("sonb-nav"),
         ]
         self.go(0)
+        self._build_ahead()
+
+    def _build_ahead(self, delay: float = 0.3) -> None:
+        """Build the other steps one at a time while the kernel is idle, so Next shows them at
+        once. Only where an event loop runs (a live kernel); elsewhere steps build on first use."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+
+        def build_next() -> None:
+            missing = [i for i, view in enumerate(self.views) if view is None]
+            if missing and self.session is not None:
+                self.view(missing[0]).widget  # noqa: B018 (builds it)
+                loop.call_later(delay, build_next)
+
+        loop.call_later(delay, build_next)
 
     def view(self, index: int):
         """The view of step `index`, built the first time it is needed."""
