@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
@@ -456,6 +457,37 @@ def test_the_downloaded_case_file_opens_the_case_again(browser, voila):
     assert resume_code(page) == code
     go_to_step(page, 2)
     expect(page.get_by_text("Dr. Grace Okafor", exact=False).first).to_be_visible()
+    watch.check(page)
+    page.context.close()
+
+
+def _download_after(page, button_name: str):
+    """Click a button that makes a file, then download it from the link it shows."""
+    page.get_by_role("button", name=re.compile(re.escape(button_name))).click()
+    link = page.get_by_role("link", name="Download the file")
+    expect(link).to_be_visible(timeout=60_000)
+    with page.expect_download() as download:
+        link.click()
+    return download.value
+
+
+def test_the_patient_downloads_the_report_and_printable_forms(browser, voila, tmp_path):
+    page, watch = open_app(browser, voila, DESKTOP)
+    click(page, "Try the back pain example")
+    wait_for_step(page, 1)
+    go_to_step(page, 6)
+    pdf = _download_after(page, "Make the report as a PDF")
+    assert pdf.suggested_filename == "sonb-report.pdf"
+    pdf_bytes = pdf.path().read_bytes()
+    assert pdf_bytes.startswith(b"%PDF")
+    (tmp_path / "report.pdf").write_bytes(pdf_bytes)
+    text = subprocess.run(["pdftotext", str(tmp_path / "report.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Dr. Grace Okafor" in text and "herniated disc" in text.lower()
+    go_to_step(page, 3)
+    forms = _download_after(page, "Make blank forms to print")
+    assert forms.suggested_filename == "sonb-forms.pdf"
+    assert forms.path().read_bytes().startswith(b"%PDF")
     watch.check(page)
     page.context.close()
 
