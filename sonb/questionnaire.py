@@ -497,8 +497,9 @@ def _condition_met(condition: Mapping, answers: Mapping, enabled: Mapping[str, b
     raise SonbError(f"The operator {operator!r} is not supported in enableWhen.")
 
 
-def _enabled_map(q: Mapping, answers: Mapping) -> dict[str, bool]:
-    """linkId -> enabled, for every item. enableWhen only looks back, so one pass suffices."""
+def enabled_items(q: Mapping, answers: Mapping) -> dict[str, bool]:
+    """linkId -> shown or not, for every item (FHIR enableWhen; a disabled group disables
+    everything inside it). enableWhen only looks back, so one pass suffices."""
     enabled: dict[str, bool] = {}
 
     def walk(items, parent_on: bool) -> None:
@@ -516,7 +517,7 @@ def _enabled_map(q: Mapping, answers: Mapping) -> dict[str, bool]:
 def is_enabled(q: Mapping, link_id: str, answers: Mapping) -> bool:
     """Whether an item is shown, given the answers (FHIR enableWhen; a disabled group
     disables everything inside it)."""
-    enabled = _enabled_map(q, answers)
+    enabled = enabled_items(q, answers)
     if link_id not in enabled:
         raise SonbError(f"The form {_title(q)!r} has no item {link_id!r}.")
     return enabled[link_id]
@@ -524,7 +525,7 @@ def is_enabled(q: Mapping, link_id: str, answers: Mapping) -> bool:
 
 def clean_answers(q: Mapping, answers: Mapping) -> dict:
     """Only the non-empty answers to enabled questions (a copy; empty list entries dropped)."""
-    enabled = _enabled_map(q, answers)
+    enabled = enabled_items(q, answers)
     kept = {}
     for item in questions(q):
         link = item["linkId"]
@@ -541,7 +542,7 @@ def clean_answers(q: Mapping, answers: Mapping) -> dict:
 def _open_questions(q: Mapping, answers: Mapping) -> list[dict]:
     """Enabled questions without a (non-empty) answer, in form order."""
     kept = clean_answers(q, answers)
-    enabled = _enabled_map(q, answers)
+    enabled = enabled_items(q, answers)
     return [item for item in questions(q) if enabled[item["linkId"]] and item["linkId"] not in kept]
 
 

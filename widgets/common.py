@@ -11,6 +11,7 @@ from sonb._datafiles import texts
 from sonb.errors import InvalidInput
 from sonb.safe import esc, paragraphs
 
+from .parts import dispose, fixed, label_style
 from .questionnaire import QuestionnaireForm
 
 
@@ -22,14 +23,6 @@ def ui(*keys: str, **fmt) -> str:
     return value.format(**{k: str(v) for k, v in fmt.items()}) if fmt else value
 
 
-def dispose(*widgets: W.Widget) -> None:
-    """Close widgets that are no longer shown, with everything inside them, so the kernel and
-    the browser do not keep them (a step rebuilt on every visit would pile them up)."""
-    for widget in widgets:
-        dispose(*getattr(widget, "children", ()))
-        widget.close()
-
-
 def style_widget() -> W.HTML:
     """sonb's stylesheet as a widget (works the same in Voila and JupyterLab)."""
     css = resources.files("sonb.widgets").joinpath("style.css").read_text(encoding="utf-8")
@@ -37,9 +30,9 @@ def style_widget() -> W.HTML:
 
 
 def html(text: str, tag: str = "p", css: str = "") -> W.HTML:
-    """Escaped text in one HTML element."""
+    """Escaped text in one HTML element (a fixed text: it shares its layout and style)."""
     cls = f' class="{esc(css)}"' if css else ""
-    return W.HTML(f"<{tag}{cls}>{esc(text)}</{tag}>")
+    return fixed(W.HTML, f"<{tag}{cls}>{esc(text)}</{tag}>")
 
 
 def bullet_list(items: Sequence[str], css: str = "") -> str:
@@ -92,6 +85,7 @@ class RecordList(W.VBox):
 
     `apply(record_or_None, answers)` returns the new record or raises InvalidInput;
     `commit(records)` stores the new list and returns problems (empty when saved).
+    The editor is built once and shown or hidden; the list is drawn again only when it changes.
     """
 
     def __init__(self, questionnaire: dict, records: list, describe: Callable[[object], str],
@@ -102,30 +96,45 @@ class RecordList(W.VBox):
         self._describe, self._to_answers, self._apply, self._commit = describe, to_answers, apply, commit
         self._empty_text = empty_text
         self._editing: int | None = None
+        self._drawn: list | None = None  # the records the list shows
         self.items = W.VBox([])
         self.add_button = W.Button(description=add_label, icon="plus", button_style="primary")
         self.add_button.on_click(lambda _b: self.edit(None))
-        self.editor = W.VBox([])
+        self.form = QuestionnaireForm(self.q)
+        save = fixed(W.Button, description="Save", button_style="primary", icon="check")
+        cancel = fixed(W.Button, description="Cancel")
+        save.on_click(lambda _b: self.save_editor())
+        cancel.on_click(lambda _b: self.close_editor())
+        self.editor = W.VBox([self.form, fixed(W.HBox, [save, cancel]).add_class("sonb-nav")],
+                             layout=W.Layout(display="none")).add_class("sonb-editor")
         self.message = W.HTML("")
         self.children = [self.items, self.message, self.add_button, self.editor]
         self._render()
+
+    @property
+    def editing(self) -> bool:
+        """Whether the editor is open."""
+        return self.editor.layout.display != "none"
 
     def set_records(self, records: list) -> None:
         self.records = list(records)
         self._render()
 
     def _render(self) -> None:
+        if self._drawn == self.records:
+            return
+        self._drawn = list(self.records)
         old = self.items.children
         rows = []
         for i, record in enumerate(self.records):
-            edit = W.Button(description="Edit", tooltip=f"Edit {self._describe(record)}")
-            remove = W.Button(description="Remove", button_style="danger",
-                              tooltip=f"Remove {self._describe(record)}")
+            edit = fixed(W.Button, description="Edit", tooltip=f"Edit {self._describe(record)}")
+            remove = fixed(W.Button, description="Remove", button_style="danger",
+                           tooltip=f"Remove {self._describe(record)}")
             edit.on_click(lambda _b, i=i: self.edit(i))
             remove.on_click(lambda _b, i=i: self.remove(i))
             label = W.HTML(f"<span>{esc(self._describe(record))}</span>",
-                           layout=W.Layout(flex="1 1 auto"))
-            rows.append(W.HBox([label, edit, remove]).add_class("sonb-row"))
+                           layout=W.Layout(flex="1 1 auto"), style=label_style(W.HTML))
+            rows.append(fixed(W.HBox, [label, edit, remove]).add_class("sonb-row"))
         self.items.children = rows or [html(self._empty_text)]
         dispose(*old)
 
@@ -133,12 +142,8 @@ class RecordList(W.VBox):
         """Open the editor for a new record (None) or an existing one."""
         self._editing = index
         current = None if index is None else self.records[index]
-        self.form = QuestionnaireForm(self.q, {} if current is None else self._to_answers(current))
-        save = W.Button(description="Save", button_style="primary", icon="check")
-        cancel = W.Button(description="Cancel")
-        save.on_click(lambda _b: self.save_editor())
-        cancel.on_click(lambda _b: self.close_editor())
-        self.editor.children = [self.form, W.HBox([save, cancel]).add_class("sonb-nav")]
+        self.form.set_answers({} if current is None else self._to_answers(current))
+        self.editor.layout.display = None
         self.add_button.layout.display = "none"
 
     def save_editor(self) -> bool:
@@ -167,8 +172,7 @@ class RecordList(W.VBox):
         return True
 
     def close_editor(self) -> None:
-        old, self.editor.children = self.editor.children, []
-        dispose(*old)
+        self.editor.layout.display = "none"
         self._editing = None
         self.add_button.layout.display = None
         self._render()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipywidgets as W
 
 from sonb import compare as C
+from sonb.safe import esc
 
-from .common import bullet_list, html, table_html, ui
+from .common import bullet_list, table_html, ui
 from .step import StepView
 
 STATUS_CLASS = {"agree": "sonb-agree", "differ": "sonb-differ"}
@@ -23,7 +24,7 @@ class CompareView(StepView):
     def refresh(self) -> None:
         case = self.case
         if not case.opinions:
-            self.out.value = f"<p>{html(ui('steps', 'compare', 'need_two'), 'span').value}</p>"
+            self.out.value = f"<p>{esc(ui('steps', 'compare', 'need_two'))}</p>"
             return
         agreement = C.agreement(case)
         status = agreement["status"].to_dict()
@@ -43,14 +44,14 @@ class CompareView(StepView):
             ("unanswered_title", _open_questions(open_questions)),
         ]
         self.out.value = "".join(
-            f"<h3>{html(ui('steps', 'compare', key), 'span').value}</h3>{body}"
+            f"<h3>{esc(ui('steps', 'compare', key))}</h3>{body}"
             for key, body in sections)
 
 
 def _open_questions(table) -> str:
     """The questions each clinician left open, as one short list per clinician."""
     if not len(table):
-        return html(ui("steps", "compare", "none_open")).value
+        return f"<p>{esc(ui('steps', 'compare', 'none_open'))}</p>"
     who, question = table.columns[0], table.columns[1]
-    return "".join(f"<h4>{html(name, 'span').value}</h4>{bullet_list(list(rows[question]))}"
+    return "".join(f"<h4>{esc(name)}</h4>{bullet_list(list(rows[question]))}"
                    for name, rows in table.groupby(who, sort=False))

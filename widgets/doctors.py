@@ -8,6 +8,7 @@ from sonb import Clinician, Role
 from sonb import questionnaire as Q
 from sonb.compare import suggested_professionals
 from sonb.model import ROLE_LABELS
+from sonb.safe import esc
 
 from .common import RecordList, bullet_list, html, ui
 from .step import StepView
@@ -57,5 +58,5 @@ class DoctorsView(StepView):
             for c in connected)
         others = suggested_professionals(self.case)
         self.suggestions.value = (
-            f'<h3>{html(ui("steps", "doctors", "other_kinds"), "span").value}</h3>{bullet_list(others)}'
+            f'<h3>{esc(ui("steps", "doctors", "other_kinds"))}</h3>{bullet_list(others)}'
             if others else "")

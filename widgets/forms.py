@@ -8,9 +8,10 @@ from sonb import DecisionKind, InvalidInput, Opinion, Role
 from sonb import questionnaire as Q
 from sonb.model import DECISION_KIND_LABELS
 
-from .common import dispose, html, ui
+from .common import html, ui
 from .doctors import describe
 from .papers import forms_button
+from .parts import dispose
 from .questionnaire import QuestionnaireForm
 from .step import StepView
 

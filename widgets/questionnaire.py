@@ -17,6 +17,8 @@ from traitlets import Unicode
 from sonb import questionnaire as Q
 from sonb.safe import esc
 
+from .parts import dispose, fixed, fixed_layout
+
 OnChange = Callable[[dict], "dict[str, str] | None"]
 _BLANK = "—"
 
@@ -26,14 +28,10 @@ def _label(item: dict) -> str:
     return f"{text} (required)" if item.get("required") else text
 
 
-def _field_box(*children: W.Widget) -> W.VBox:
-    return W.VBox(list(children)).add_class("sonb-item")
-
-
-def _labelled(widget: W.Widget) -> W.Widget:
-    """Put the description on its own line above the control (readable at phone width)."""
-    widget.style.description_width = "initial"
-    return widget.add_class("sonb-field")
+def _labelled(widget_class: type, label: str, **kwargs) -> W.Widget:
+    """A control with its description on its own line above it (readable at phone width),
+    sharing one layout and style with the other controls."""
+    return fixed(widget_class, description=label, **kwargs).add_class("sonb-field")
 
 
 class _Control:
@@ -136,19 +134,21 @@ class _Repeating:
     def __init__(self, item: dict):
         self._label = _label(item)
         self._callbacks: list = []
-        self._rows = W.VBox([])
-        self._add = W.Button(description="Add one more", icon="plus", tooltip=f"Add: {self._label}")
+        self._rows = fixed(W.VBox, [])
+        self._add = fixed(W.Button, description="Add one more", icon="plus",
+                          tooltip=f"Add: {self._label}")
         self._add.on_click(lambda _b: self._append(""))
-        title = W.HTML(f'<div class="sonb-label">{esc(self._label)}</div>')
-        self.widget = W.VBox([title, self._rows, self._add])
+        title = fixed(W.HTML, f'<div class="sonb-label">{esc(self._label)}</div>')
+        self.widget = fixed(W.VBox, [title, self._rows, self._add])
 
     def _append(self, text: str, notify: bool = True) -> None:
         number = len(self._rows.children) + 1
-        box = W.Textarea(value=text, description=f"{self._label} {number}",
-                         continuous_update=False, rows=2)
+        box = _labelled(W.Textarea, f"{self._label} {number}", value=text,
+                        continuous_update=False, rows=2)
         box.observe(lambda _c: self._notify(), names="value")
-        remove = W.Button(description="Remove", icon="trash", tooltip=f"Remove number {number}")
-        row = W.HBox([_labelled(box), remove]).add_class("sonb-repeat")
+        remove = fixed(W.Button, description="Remove", icon="trash",
+                       tooltip=f"Remove number {number}")
+        row = fixed(W.HBox, [box, remove]).add_class("sonb-repeat")
         remove.on_click(lambda _b, row=row: self._remove(row))
         self._rows.children = (*self._rows.children, row)
         if notify:
@@ -156,6 +156,7 @@ class _Repeating:
 
     def _remove(self, row) -> None:
         self._rows.children = tuple(r for r in self._rows.children if r is not row)
+        dispose(row)
         for number, (box, remove) in enumerate((r.children for r in self._rows.children), 1):
             box.description, remove.tooltip = f"{self._label} {number}", f"Remove number {number}"
         self._notify()
@@ -172,7 +173,8 @@ class _Repeating:
 
     @value.setter
     def value(self, answer) -> None:
-        self._rows.children = ()
+        old, self._rows.children = self._rows.children, ()
+        dispose(*old)
         for text in answer or []:
             self._append(text, notify=False)
 
@@ -184,10 +186,10 @@ class _Checkboxes:
     """A choice item that repeats: one checkbox per option."""
 
     def __init__(self, item: dict):
-        self._boxes = [(code, W.Checkbox(description=label, indent=False, value=False))
+        self._boxes = [(code, fixed(W.Checkbox, description=label, indent=False, value=False))
                        for label, code in _choices(item)]
-        title = W.HTML(f'<div class="sonb-label">{esc(_label(item))}</div>')
-        self.widget = W.VBox([title, *[box for _code, box in self._boxes]])
+        title = fixed(W.HTML, f'<div class="sonb-label">{esc(_label(item))}</div>')
+        self.widget = fixed(W.VBox, [title, *[box for _code, box in self._boxes]])
 
     @property
     def value(self):
@@ -213,21 +215,20 @@ def make_control(item: dict):
         return _Checkboxes(item)
     if kind in ("string", "text"):
         cls = W.Text if kind == "string" else W.Textarea
-        return _Control(_labelled(cls(description=label, continuous_update=False)),
-                        _text_or_none, blank="")
+        return _Control(_labelled(cls, label, continuous_update=False), _text_or_none, blank="")
     if kind in ("boolean", "choice"):
         # A dropdown, not radio buttons: its <label for> names it for screen readers, which
         # ipywidgets' radio groups cannot do (they have no group name).
         options = [("Yes", True), ("No", False)] if kind == "boolean" else _choices(item)
-        return _Control(_labelled(W.Dropdown(options=[(_BLANK, None), *options], description=label)))
+        return _Control(_labelled(W.Dropdown, label, options=[(_BLANK, None), *options]))
     if kind == "date":
-        return _DateControl(_labelled(_DatePicker(description=label, value=None)))
+        return _DateControl(_labelled(_DatePicker, label, value=None))
     if kind == "integer":
         bounds = _bounds(item)
         if bounds:
             numbers = [(str(n), n) for n in range(bounds[0], bounds[1] + 1)]
-            return _Control(_labelled(W.Dropdown(options=[(_BLANK, None), *numbers], description=label)))
-        return _Control(_labelled(W.Text(description=label, continuous_update=False)),
+            return _Control(_labelled(W.Dropdown, label, options=[(_BLANK, None), *numbers]))
+        return _Control(_labelled(W.Text, label, continuous_update=False),
                         _int_or_text, str, blank="")
     raise ValueError(f"Item {item['linkId']!r} has a type the renderer does not know: {kind!r}")
 
@@ -247,31 +248,37 @@ class QuestionnaireForm(W.VBox):
         self.on_change = on_change
         self.problems: dict[str, str] = {}
         self._controls: dict[str, object] = {}
-        self._errors: dict[str, W.HTML] = {}
+        self._errors: dict[str, W.HTML] = {}  # made the first time a field has a problem
         self._boxes: dict[str, W.Widget] = {}
+        self._conditional: dict[str, W.Widget] = {}  # the boxes that enableWhen shows or hides
         self._quiet = False
         children = [self._build(item, level=3) for item in questionnaire.get("item", [])]
         if show_title and questionnaire.get("title"):
-            children.insert(0, W.HTML(f"<h3>{esc(questionnaire['title'])}</h3>"))
+            children.insert(0, fixed(W.HTML, f"<h3>{esc(questionnaire['title'])}</h3>"))
         self.children = children
         self.set_answers(answers or {})
 
     # -- building ---------------------------------------------------------------------
     def _build(self, item: dict, level: int) -> W.Widget:
         link_id, kind = item["linkId"], item["type"]
+        # a box that enableWhen hides needs a layout of its own; the others share one
+        layout = W.Layout() if item.get("enableWhen") else fixed_layout()
         if kind == "group":
-            heading = W.HTML(f'<h{level} class="sonb-group-title">{esc(item.get("text", ""))}</h{level}>')
+            heading = fixed(W.HTML, f'<h{level} class="sonb-group-title">'
+                                    f'{esc(item.get("text", ""))}</h{level}>')
             parts = [self._build(child, min(level + 1, 5)) for child in item.get("item", [])]
-            box = W.VBox([heading, *parts]).add_class("sonb-group")
+            box = W.VBox([heading, *parts], layout=layout).add_class("sonb-group")
         elif kind == "display":
-            box = W.HTML(f'<p class="sonb-display">{esc(item.get("text", ""))}</p>')
+            box = fixed(W.HTML, f'<p class="sonb-display">{esc(item.get("text", ""))}</p>',
+                        layout=layout)
         else:
             control = make_control(item)
             control.observe(self._changed)
             self._controls[link_id] = control
-            self._errors[link_id] = W.HTML("", layout=W.Layout(display="none"))
-            box = _field_box(control.widget, self._errors[link_id])
+            box = W.VBox([control.widget], layout=layout).add_class("sonb-item")
         self._boxes[link_id] = box
+        if item.get("enableWhen"):
+            self._conditional[link_id] = box
         return box
 
     # -- reading and writing -----------------------------------------------------------
@@ -308,9 +315,14 @@ class QuestionnaireForm(W.VBox):
 
     def _refresh(self, answers: dict, problems: dict[str, str] | None = None) -> None:
         self.problems = dict(problems or {})
-        for link_id, box in self._boxes.items():
-            enabled = Q.is_enabled(self.questionnaire, link_id, answers)
-            box.layout.display = None if enabled else "none"
+        enabled = Q.enabled_items(self.questionnaire, answers)
+        for link_id, box in self._conditional.items():
+            box.layout.display = None if enabled[link_id] else "none"
+        for link_id, message in self.problems.items():
+            if link_id in self._controls and link_id not in self._errors:
+                self._errors[link_id] = W.HTML("", layout=W.Layout(display="none"))
+                box = self._boxes[link_id]
+                box.children = (*box.children, self._errors[link_id])
         for link_id, html in self._errors.items():
             message = self.problems.get(link_id)
             html.value = (f'<div class="sonb-error" role="alert">{esc(message)}</div>'

@@ -47,17 +47,18 @@ def item_box(form, link_id: str) -> W.Box:
     return boxes[0]
 
 
-def error_html(form, link_id: str) -> W.HTML:
-    """The HTML widget beside a question where its problem is shown."""
+def error_html(form, link_id: str) -> W.HTML | None:
+    """The HTML widget beside a question where its problem is shown (None until the question
+    first has a problem: the form makes it then)."""
     errors = [w for w in item_box(form, link_id).children if isinstance(w, W.HTML)]
-    assert len(errors) == 1
-    return errors[0]
+    assert len(errors) <= 1
+    return errors[0] if errors else None
 
 
 def error_text(form, link_id: str) -> str:
     """The problem shown beside a question ('' when none is shown)."""
     html = error_html(form, link_id)
-    if not shown(html) or not html.value:
+    if html is None or not shown(html) or not html.value:
         return ""
     assert 'class="sonb-error"' in html.value
     return re.sub(r"<[^>]+>", "", html.value)
