@@ -8,7 +8,8 @@ from sonb import InvalidInput, Preferences
 from sonb import compare as C
 from sonb import questionnaire as Q
 
-from .common import dispose, html, table_html, ui
+from .common import html, table_html, ui
+from .parts import dispose
 from .papers import report_buttons
 from .questionnaire import QuestionnaireForm
 from .step import StepView
@@ -39,16 +40,22 @@ class DecideView(StepView):
             *report_buttons(lambda: self.case),
         ])
 
-    def refresh(self) -> None:
+    def _shown(self):
+        """The case as this step shows it: with the default weights for its kind of decision
+        while the patient has set none (kept only once they change one: looking never saves)."""
         case = self.case
-        if not case.preferences.factors:
-            self.save(preferences=Preferences(factors=Q.default_factors(case.kind)))
-        shape = ([(o.id, o.name) for o in self.case.options],
-                 [f.id for f in self.case.preferences.factors])
+        if case.preferences.factors:
+            return case
+        return case.model_copy(update={
+            "preferences": Preferences(factors=Q.default_factors(case.kind))})
+
+    def refresh(self) -> None:
+        case = self._shown()
+        shape = ([(o.id, o.name) for o in case.options], [f.id for f in case.preferences.factors])
         if shape != self._options_seen:  # the forms depend on the options: rebuild them
             self._options_seen = shape
-            self.weights = QuestionnaireForm(Q.preferences_questionnaire(self.case),
-                                             Q.preferences_answers(self.case.preferences),
+            self.weights = QuestionnaireForm(Q.preferences_questionnaire(case),
+                                             Q.preferences_answers(case.preferences),
                                              on_change=self._weights_changed)
             self.choice = QuestionnaireForm(Q.decision_questionnaire(self.case),
                                             Q.record_answers(self.case.choice),
@@ -65,7 +72,7 @@ class DecideView(StepView):
         if not self.case.options:
             self.fit.value = ""
             return
-        fit = C.option_fit(self.case)
+        fit = C.option_fit(self._shown())
         fit["score"] = fit["score"].round(1)
         fit = fit.rename(columns={"score": ui("tables", "score"), "rank": ui("tables", "rank")})
         fit.index.name = ui("tables", "choice")
@@ -73,7 +80,7 @@ class DecideView(StepView):
 
     def _weights_changed(self, answers: dict) -> dict:
         try:
-            prefs = Q.apply_preferences_answers(self.case.preferences, answers)
+            prefs = Q.apply_preferences_answers(self._shown().preferences, answers)
         except InvalidInput as exc:
             return exc.problems
         problems = self.save(preferences=prefs)

@@ -9,6 +9,7 @@ import ipywidgets as W
 import pytest
 
 from sonb import Case, Clinician, DecisionKind, Opinion, Option, Role
+from sonb import questionnaire as Q
 from sonb.widgets.app import STEP_KEYS, SecondOpinionApp
 from sonb.widgets.common import ui
 
@@ -43,7 +44,8 @@ def test_next_back_and_progress(app):
         assert app.index == n - 1
         assert plain(app.progress.value) == f"Step {n} of 6"
         assert plain(app.step_title.value) == titles[n - 1]
-        assert app.content.children == (app.view(n - 1).widget,)
+        shown = [w for w in app.content.children if w.layout.display != "none"]
+        assert shown == [app.view(n - 1).widget]  # built steps stay, hidden
         assert [b.button_style for b in app.step_buttons] == [
             "info" if i == n - 1 else "" for i in range(6)]
         if n < 6:
@@ -158,8 +160,8 @@ def test_a_whole_journey_is_saved_at_every_step(app, stored):
     # 6. Make your choice: weights, fit, readiness before and after, the choice.
     app.next.click()
     decide = app.view(5)
-    factors = stored(case_id).preferences.factors
-    assert factors  # seeded for a surgery
+    assert not stored(case_id).preferences.factors  # looking at the step saves nothing
+    factors = Q.default_factors(DecisionKind.surgery)  # the weights shown for a surgery
     pain = factors[0].id
     answer(decide.weights, **{f"weight.{pain}": 5, f"fit.{surgery}.{pain}": 4,
                               f"fit.{therapy}.{pain}": 2})
@@ -181,6 +183,19 @@ def test_a_whole_journey_is_saved_at_every_step(app, stored):
 
 
 # -- saving, status and the case file --------------------------------------------------------
+
+@pytest.mark.parametrize("start", ["new_button", "example_button"])
+def test_looking_at_every_step_saves_nothing(store, start):
+    """Opening a case and showing (or building ahead) each step writes nothing: a second window
+    that only looks never makes the first one's next save a conflict."""
+    app = SecondOpinionApp(store=store)
+    getattr(app, start).click()
+    case_id, revision = app.session.case.id, app.session.case.revision
+    for index in [*range(6), *reversed(range(6))]:
+        show(app, index)
+    assert app.session.case.revision == revision
+    assert [r.revision for r in store.history(case_id)] == [revision]
+
 
 def test_every_change_is_a_new_revision_and_the_status_says_saved(app, store):
     case_id = app.session.case.id
