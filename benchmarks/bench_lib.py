@@ -279,14 +279,15 @@ PAGE_JS = r"""
   const texts = (root, sel) => [...root.querySelectorAll(sel)];
   const conditions = {
     // the step `a.progress` ("Step n of 6") is shown with its title and intro, the step before
-    // is gone, and (compare) at least `a.tables` tables are visible
+    // is no longer visible (built steps stay on the page, hidden), and (compare) at least
+    // `a.tables` tables are visible
     step(a) {
       const app = document.querySelector('.sonb-app');
       if (!app) return false;
       if (!texts(app, 'p').some(p => p.textContent.trim() === a.progress && visible(p))) return false;
       if (!texts(app, 'h2').some(h => h.textContent.trim() === a.title && visible(h))) return false;
       if (!texts(app, '.widget-html-content').some(d => d.textContent.includes(a.intro) && visible(d))) return false;
-      if (a.gone && app.textContent.includes(a.gone)) return false;
+      if (a.gone && texts(app, '.widget-html-content').some(d => d.textContent.includes(a.gone) && visible(d))) return false;
       if (a.tables && texts(app, 'table').filter(visible).length < a.tables) return false;
       return true;
     },

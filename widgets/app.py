@@ -158,8 +158,9 @@ class SecondOpinionApp(W.VBox):
         self._build_ahead()
 
     def _build_ahead(self, delay: float = 0.3) -> None:
-        """Build the other steps one at a time while the kernel is idle, so Next shows them at
-        once. Only where an event loop runs (a live kernel); elsewhere steps build on first use."""
+        """Build the other steps one at a time while the kernel is idle, and put them on the page
+        hidden, so Next only shows them. Only where an event loop runs (a live kernel);
+        elsewhere steps build on first use."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -168,7 +169,7 @@ class SecondOpinionApp(W.VBox):
         def build_next() -> None:
             missing = [i for i, view in enumerate(self.views) if view is None]
             if missing and self.session is not None:
-                self.view(missing[0]).widget  # noqa: B018 (builds it)
+                self._mount(missing[0])
                 loop.call_later(delay, build_next)
 
         loop.call_later(delay, build_next)
@@ -179,16 +180,27 @@ class SecondOpinionApp(W.VBox):
             self.views[index] = _step_class(index)(self.session)
         return self.views[index]
 
+    def _mount(self, index: int) -> W.Widget:
+        """The body of step `index`, on the page (hidden unless it is the step shown). Built
+        steps stay on the page, so going back and forth only hides one and shows another,
+        and the browser does not draw a step's widgets again."""
+        body = self.view(index).widget  # a new view fills itself when built
+        if body not in self.content.children:
+            body.layout.display = None if index == self.index else "none"
+            self.content.children = (*self.content.children, body)
+        return body
+
     def go(self, index: int) -> None:
         """Show step `index` (0-based), up to date with the case."""
         index = max(0, min(index, len(STEPS) - 1))
         self.index = index
         built = self.views[index] is not None
-        view = self.view(index)
-        body = view.widget  # a new view fills itself when built
+        body = self._mount(index)
+        view = self.views[index]
         if built:
             view.refresh()
-        self.content.children = [body]
+        for other in self.content.children:
+            other.layout.display = None if other is body else "none"
         self.step_title.value = f"<h2>{esc(view.title)}</h2>"
         self.progress.value = (f'<p class="sonb-status">'
                                f'{esc(ui("nav", "step_of", n=index + 1, total=len(STEPS)))}</p>')

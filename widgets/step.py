@@ -25,7 +25,7 @@ class StepView:
     def widget(self) -> W.Widget:
         """Built on first use, so the app shows its first step quickly."""
         if self._body is None:
-            self._body = W.VBox([html(ui("steps", self.key, "intro")), self.build()])
+            self._body = W.VBox([html(ui("steps", self.key, "intro")), self.build()]).add_class("sonb-step")
         return self._body
 
     def build(self) -> W.Widget:

@@ -20,6 +20,12 @@ def _question(text: str) -> re.Pattern:
     return re.compile(rf"^\s*{re.escape(text)}( \(required\))?\s*$")
 
 
+def shown(page):
+    """The step on screen. Steps already built stay on the page, hidden, so a test looks for
+    a step's content only in the one shown."""
+    return page.locator(".sonb-step").filter(visible=True)
+
+
 def _page(scope):
     """A `has=` filter takes a locator made from the page, not one chained to the scope."""
     return getattr(scope, "page", scope)
@@ -28,7 +34,7 @@ def _page(scope):
 def item(scope, question: str):
     """The one `.sonb-item` box asking `question` (exact text) inside `scope`."""
     label = _page(scope).locator("label.widget-label, .sonb-label").filter(has_text=_question(question))
-    found = scope.locator(".sonb-item").filter(has=label)
+    found = scope.locator(".sonb-item").filter(has=label).filter(visible=True)
     expect(found, f"exactly one question {question!r}").to_have_count(1, timeout=WAIT)
     return found
 
@@ -37,7 +43,7 @@ def field(scope, question: str):
     """The one control (`.sonb-field`: label plus input) for `question` inside `scope`. Also finds
     fields that stand alone, outside a form (the resume code, the clinician picker)."""
     label = _page(scope).locator("label.widget-label").filter(has_text=_question(question))
-    found = scope.locator(".sonb-field").filter(has=label)
+    found = scope.locator(".sonb-field").filter(has=label).filter(visible=True)
     expect(found, f"exactly one field {question!r}").to_have_count(1, timeout=WAIT)
     return found
 

@@ -28,6 +28,7 @@ from sonb_ui import (
     no,
     resume_code,
     set_date,
+    shown,
     step_text,
     wait_for_step,
     yes,
@@ -108,7 +109,7 @@ def assess(page) -> None:
         click(page, "Add a choice")
         fill(page, "Name of the choice (for example: back surgery, physical therapy, wait and see)", name)
         click(page, "Save")
-        expect(page.get_by_text(name, exact=True)).to_be_visible(timeout=WAIT)
+        expect(shown(page).get_by_text(name, exact=True)).to_be_visible(timeout=WAIT)
     expect(button(page, "Edit")).to_have_count(len(OPTIONS))
 
 
@@ -124,7 +125,7 @@ def add_clinician(page, who: dict) -> None:
         choose(page, "Does this doctor work with, or closely with, your first doctor?",
                "Yes" if who["connected"] else "No")
     click(page, "Save")
-    expect(page.get_by_text(who["name"], exact=False).first).to_be_visible(timeout=WAIT)
+    expect(shown(page).get_by_text(who["name"], exact=False).first).to_be_visible(timeout=WAIT)
     expect(button(page, "Add a doctor or expert")).to_be_visible(timeout=WAIT)
 
 
@@ -153,15 +154,15 @@ def pick_clinician(page, name: str) -> None:
     label = picker.locator("option").filter(has_text=name).first.text_content()
     if picker.locator("option:checked").text_content() == label:
         return
-    page.locator(".sonb-form").evaluate_all("forms => forms.forEach(f => f.dataset.old = 'yes')")
+    shown(page).locator(".sonb-form").evaluate_all("forms => forms.forEach(f => f.dataset.old = 'yes')")
     picker.select_option(label=label)
-    expect(page.locator(".sonb-form[data-old]")).to_have_count(0, timeout=WAIT)
-    expect(page.locator(".sonb-form").filter(has_text="When did you see this doctor?")).to_have_count(1)
+    expect(shown(page).locator(".sonb-form[data-old]")).to_have_count(0, timeout=WAIT)
+    expect(shown(page).locator(".sonb-form").filter(has_text="When did you see this doctor?")).to_have_count(1)
 
 
 def visit_notes(page, name: str, notes: dict) -> None:
     pick_clinician(page, name)
-    said = page.locator(".sonb-form").filter(has_text="When did you see this doctor?")
+    said = shown(page).locator(".sonb-form").filter(has_text="When did you see this doctor?")
     expect(said).to_have_count(1, timeout=WAIT)
     set_date(said, "When did you see this doctor?", notes["date"].isoformat())
     fill(said, "What does the doctor think is wrong? (This is the diagnosis.)", notes["diagnosis"])
@@ -172,7 +173,7 @@ def visit_notes(page, name: str, notes: dict) -> None:
         about = group(said, f"What the doctor said about: {option}")
         fill(about, "How could it help you?", helps)
         fill(about, "What are the risks and side effects?", risks)
-    form = page.locator(".sonb-form").filter(has_text="What is the name of the surgery?")
+    form = shown(page).locator(".sonb-form").filter(has_text="What is the name of the surgery?")
     expect(form).to_have_count(1)
     for question, answer in notes["form"].items():
         fill(form, question, answer)
@@ -191,7 +192,7 @@ def decide(page) -> None:
         fit = group(page, f"How well does this choice fit: {option}")
         choose(fit, "Less pain", pain)
         choose(fit, "Fewer risks", risks)
-    readiness = page.locator(".sonb-form").filter(has_text="Do you feel sure about the best choice for you?")
+    readiness = shown(page).locator(".sonb-form").filter(has_text="Do you feel sure about the best choice for you?")
     expect(readiness).to_have_count(2)
     before, after = readiness.nth(0), readiness.nth(1)
     for question in ("Do you feel sure about the best choice for you?",
@@ -200,7 +201,7 @@ def decide(page) -> None:
                      "Do you have enough help and advice to make your choice?"):
         no(before, question)
         yes(after, question)
-    choice = page.locator(".sonb-form").filter(has_text="What have you decided?")
+    choice = shown(page).locator(".sonb-form").filter(has_text="What have you decided?")
     choose(choice, "What have you decided?", "Physical therapy")
     fill(choice, "Why did you make this choice?", REASONS)
     set_date(choice, "When did you decide?", TODAY.isoformat())
@@ -222,24 +223,24 @@ def test_whole_journey_from_an_empty_case(browser, voila):
     # 2. Find the second doctor
     click(page, "Next")
     wait_for_step(page, 2)
-    expect(page.get_by_text("No one added yet.")).to_be_visible()
+    expect(shown(page).get_by_text("No one added yet.")).to_be_visible()
     for who in (HUGHES, OKAFOR, LINDQVIST):
         add_clinician(page, who)
     expect(button(page, "Edit")).to_have_count(3)
-    expect(page.get_by_text("You may also learn from a different kind of expert:")).to_be_visible()
-    suggestions = page.locator("h3:has-text('different kind of expert') + ul")
+    expect(shown(page).get_by_text("You may also learn from a different kind of expert:")).to_be_visible()
+    suggestions = shown(page).locator("h3:has-text('different kind of expert') + ul")
     expect(suggestions).to_contain_text("physiatrist")
     watch.check(page)
     shot(page, "journey-2-doctors")
 
     # 3. Get ready
     go_to_step(page, 3)
-    expect(page.get_by_text("Nothing needs your attention right now.")).to_be_visible()
+    expect(shown(page).get_by_text("Nothing needs your attention right now.")).to_be_visible()
     ready = plan(page)
-    warning = page.locator(".sonb-warning")
+    warning = shown(page).locator(".sonb-warning")
     expect(warning.first).to_be_visible(timeout=WAIT)
     expect(warning.filter(has_text="records")).not_to_have_count(0)
-    checklist = page.locator("table.sonb-table")
+    checklist = shown(page).locator("table.sonb-table")
     expect(checklist).to_contain_text("REF-2025-0042")
     watch.check(page)
     shot(page, "journey-3-plan")
@@ -252,22 +253,22 @@ def test_whole_journey_from_an_empty_case(browser, voila):
     shot(page, "journey-4-forms")
     # picking a clinician again shows what was recorded for them
     pick_clinician(page, "Dr. Tom Hughes")
-    said = page.locator(".sonb-form").filter(has_text="When did you see this doctor?")
+    said = shown(page).locator(".sonb-form").filter(has_text="When did you see this doctor?")
     expect(item(said, "What does the doctor think is wrong? (This is the diagnosis.)").locator("textarea")
            ).to_have_value(VISITS["Dr. Tom Hughes"]["diagnosis"])
 
     # 5. Compare what they said
     go_to_step(page, 5)
-    tables = page.locator("table.sonb-table")
+    tables = shown(page).locator("table.sonb-table")
     expect(tables.first).to_be_visible(timeout=WAIT)
     side_by_side = tables.filter(has=page.locator("th", has_text="Dr. Grace Okafor"))
     for name in VISITS:
         expect(side_by_side.first.locator("thead")).to_contain_text(name)
     for aspect in ("Diagnosis", "Recommendation"):
-        row = page.locator("tr").filter(has=page.locator("th", has_text=aspect)).filter(has_text="differ")
+        row = shown(page).locator("tr").filter(has=page.locator("th", has_text=aspect)).filter(has_text="differ")
         expect(row.first).to_be_visible()
         expect(row.first.locator("td.sonb-differ").first).to_be_visible()
-    guidance = page.locator("h3:has-text('What you can do next') + ul")
+    guidance = shown(page).locator("h3:has-text('What you can do next') + ul")
     expect(guidance).to_contain_text("physical therapist")
     expect(guidance).to_contain_text("physiatrist")
     watch.check(page)
@@ -276,7 +277,7 @@ def test_whole_journey_from_an_empty_case(browser, voila):
     # 6. Make your choice
     go_to_step(page, 6)
     decide(page)
-    fit_table = page.locator("table.sonb-table")
+    fit_table = shown(page).locator("table.sonb-table")
     expect(fit_table.first).to_contain_text("Physical therapy")
     expect(button(page, "Next")).to_be_disabled()
     watch.check(page)
@@ -296,24 +297,24 @@ def test_whole_journey_from_an_empty_case(browser, voila):
            ).to_be_visible()
     go_to_step(page, 2)
     for who in (HUGHES, OKAFOR, LINDQVIST):
-        expect(page.get_by_text(who["name"], exact=False).first).to_be_visible()
+        expect(shown(page).get_by_text(who["name"], exact=False).first).to_be_visible()
     go_to_step(page, 3)
     expect(field(page, "When is your visit with the second doctor?").locator("input")
            ).to_have_value(ready["visit"].isoformat())
     go_to_step(page, 4)
     pick_clinician(page, "Dr. Grace Okafor")
-    said = page.locator(".sonb-form").filter(has_text="When did you see this doctor?")
+    said = shown(page).locator(".sonb-form").filter(has_text="When did you see this doctor?")
     expect(field(said, "What does the doctor think is wrong? (This is the diagnosis.)").locator("textarea")
            ).to_have_value(VISITS["Dr. Grace Okafor"]["diagnosis"])
-    form = page.locator(".sonb-form").filter(has_text="What is the name of the surgery?")
+    form = shown(page).locator(".sonb-form").filter(has_text="What is the name of the surgery?")
     expect(field(form, "A question you want to ask 1").locator("textarea")
            ).to_have_value(VISITS["Dr. Grace Okafor"]["question"])
     go_to_step(page, 5)
-    side_by_side = page.locator("table.sonb-table").filter(has=page.locator("th", has_text="Dr. Grace Okafor"))
+    side_by_side = shown(page).locator("table.sonb-table").filter(has=page.locator("th", has_text="Dr. Grace Okafor"))
     for name in VISITS:
         expect(side_by_side.first.locator("thead")).to_contain_text(name)
     go_to_step(page, 6)
-    choice = page.locator(".sonb-form").filter(has_text="What have you decided?")
+    choice = shown(page).locator(".sonb-form").filter(has_text="What have you decided?")
     expect(item(choice, "What have you decided?").locator("select")
            ).to_have_value(re.compile(".+"))
     expect(item(choice, "What have you decided?").locator("select option:checked")
@@ -456,7 +457,7 @@ def test_the_downloaded_case_file_opens_the_case_again(browser, voila):
     wait_for_step(page, 1)
     assert resume_code(page) == code
     go_to_step(page, 2)
-    expect(page.get_by_text("Dr. Grace Okafor", exact=False).first).to_be_visible()
+    expect(shown(page).get_by_text("Dr. Grace Okafor", exact=False).first).to_be_visible()
     watch.check(page)
     page.context.close()
 
@@ -509,7 +510,7 @@ def test_the_example_shows_words_not_codes(browser, voila):
         if bad:
             found[f"step {number}"] = bad
     go_to_step(page, 6)
-    choice = page.locator(".sonb-form").filter(has_text="What have you decided?")
+    choice = shown(page).locator(".sonb-form").filter(has_text="What have you decided?")
     expect(item(choice, "What have you decided?").locator("option")).not_to_have_count(0)
     offered = item(choice, "What have you decided?").locator("option").evaluate_all(
         "options => options.map(o => o.textContent.replace(/\\s+/g, ' ').trim())")

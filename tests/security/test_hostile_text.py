@@ -105,10 +105,8 @@ def button(page, label: str):
 
 def _open_editor(page, add_label: str):
     """Click "Add ..." and return the record editor's form once it is shown."""
-    forms = page.locator(".sonb-form")
-    before = forms.count()
     button(page, add_label).click()
-    editor = forms.nth(before)
+    editor = page.locator(".sonb-editor .sonb-form").filter(visible=True)
     editor.wait_for(state="visible", timeout=WAIT)
     return editor
 
@@ -117,7 +115,7 @@ def _add_record(page, typist: Typist, add_label: str):
     editor = _open_editor(page, add_label)
     typist.fill_all(editor)
     button(page, "Save").click()
-    editor.wait_for(state="detached", timeout=WAIT)  # saved: the editor closes
+    editor.wait_for(state="hidden", timeout=WAIT)  # saved: the editor closes
 
 
 def test_hostile_text_in_every_field_runs_nothing_and_shows_literally(app, voila):
@@ -127,7 +125,7 @@ def test_hostile_text_in_every_field_runs_nothing_and_shows_literally(app, voila
     typist = Typist(page)
 
     # Step 1: the decision, then two choices (name and description)
-    typist.fill_all(page.locator(".sonb-form").first)
+    typist.fill_all(ui.shown(page).locator(".sonb-form").first)
     for _ in range(2):
         _add_record(page, typist, "Add a choice")
     # a one-line field refuses 5,000 characters with a message beside it, and saves nothing
@@ -138,7 +136,7 @@ def test_hostile_text_in_every_field_runs_nothing_and_shows_literally(app, voila
     button(page, "Save").click()
     expect_text(editor.locator(".sonb-error"), "This is too long")
     button(page, "Cancel").click()
-    editor.wait_for(state="detached", timeout=WAIT)
+    editor.wait_for(state="hidden", timeout=WAIT)
 
     # Step 2: two clinicians (name, specialty, institution)
     ui.go_to_step(page, 2)
@@ -147,7 +145,7 @@ def test_hostile_text_in_every_field_runs_nothing_and_shows_literally(app, voila
 
     # Step 3: the plan's text fields
     ui.go_to_step(page, 3)
-    typist.fill_all(page.locator(".sonb-form").first)
+    typist.fill_all(ui.shown(page).locator(".sonb-form").first)
 
     # Step 4: every field of both forms, for each clinician
     ui.go_to_step(page, 4)
@@ -166,7 +164,7 @@ def test_hostile_text_in_every_field_runs_nothing_and_shows_literally(app, voila
 
     # Step 5: Compare
     ui.go_to_step(page, 5)
-    page.wait_for_selector(".sonb-table", timeout=WAIT)
+    ui.shown(page).locator(".sonb-table").first.wait_for(timeout=WAIT)
     compare_text = page.locator(".sonb-app").inner_text()
 
     # Step 3's checklist, back at step 4: the forms rebuilt from the kernel show the text as typed
