@@ -387,14 +387,21 @@ def kernel_section(r: dict) -> str:
                  "refresh update values, or rebuild only what changed and `close()` what is dropped.")
     if pandas_step:
         x = summary([k[f"first {pandas_step}"]["rss_mb"] for k in ks])["median"]
-        L.append(f"- pandas is imported on the first visit of step {pandas_step} (part of its "
-                 f"{med(f'first {pandas_step}'):.0f} ms kernel time, +{x:.0f} MB RSS). Fix: build "
-                 "that step's table from plain Python rows (pandas stays for Compare and the "
-                 "navigator API), or import pandas in the background after the start screen.")
-    w = ks[0]["add clinician"]["widgets"]
-    L.append(f"- Add a doctor: a new {w}-widget form on every click (and "
-             f"{ks[0]['cancel']['widgets']} new list widgets on Cancel). Fix: build the editor "
-             "form once and reset its values.")
+        where = (f"when Compare (step {pandas_step}) is first built: its tables are pandas "
+                 "DataFrames" if pandas_step == 5 else f"on the first visit of step {pandas_step}")
+        L.append(f"- pandas is imported {where} (part of its {med(f'first {pandas_step}'):.0f} ms "
+                 f"kernel time, +{x:.0f} MB RSS). The app builds steps ahead while the kernel is "
+                 "idle, so a patient who reads step 1 first does not wait for it."
+                 + ("" if pandas_step == 5 else " Fix: build that step's table from plain Python "
+                    "rows (pandas stays for Compare and the navigator API)."))
+    w, wc = ks[0]["add clinician"]["widgets"], ks[0]["cancel"]["widgets"]
+    if w or wc:
+        L.append(f"- Add a doctor: a new {w}-widget form on every click (and {wc} new list "
+                 "widgets on Cancel). Fix: build the editor form once and reset its values.")
+    else:
+        L.append("- Add a doctor and Cancel open no widgets: the editor is built with the step "
+                 f"and only shown, reset or hidden ({med('add clinician'):.1f} ms and "
+                 f"{med('cancel'):.1f} ms kernel); the rest is the browser drawing it.")
     L.append("- Startup: importing the app costs the kernel "
              f"{med('import'):.0f} ms (mostly the pydantic models of `sonb.model`, pulled in by "
              "`sonb/__init__`, `widgets/common` → `widgets/questionnaire` → `sonb.questionnaire`) "
