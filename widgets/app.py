@@ -10,6 +10,7 @@ import asyncio
 import importlib
 import logging
 import re
+import threading
 
 import ipywidgets as W
 
@@ -19,6 +20,7 @@ from sonb.safe import esc
 
 from .common import html, style_widget, ui
 from .downloads import data_link
+from .parts import dispose
 from .session import CaseSession
 
 log = logging.getLogger("sonb.app")
@@ -126,6 +128,7 @@ class SecondOpinionApp(W.VBox):
     def open_case(self, case: Case) -> None:
         """Show this (stored) case at its first step."""
         self.session = CaseSession(self.store, case)
+        start_screen = self.body.children
         self.views = [None] * len(STEPS)
         self.step_buttons = []
         for i, key in enumerate(STEP_KEYS):
@@ -154,6 +157,7 @@ class SecondOpinionApp(W.VBox):
             self.progress, self.step_title, self.content,
             W.HBox([self.back, self.next]).add_class("sonb-nav"),
         ]
+        dispose(*start_screen)
         self.go(0)
         self._build_ahead()
 
@@ -165,12 +169,21 @@ class SecondOpinionApp(W.VBox):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
+        # What the steps import when built (pandas: ~0.2 s), imported in a thread meanwhile,
+        # so the kernel keeps answering the patient's clicks.
+        slow = sorted({m for i in range(len(STEPS)) for m in _step_class(i).needs})
+        importing = threading.Thread(target=lambda: [importlib.import_module(m) for m in slow],
+                                     name="sonb-imports", daemon=True)
+        importing.start()
 
         def build_next() -> None:
             missing = [i for i, view in enumerate(self.views) if view is None]
-            if missing and self.session is not None:
-                self._mount(missing[0])
-                loop.call_later(delay, build_next)
+            if not missing or self.session is None:
+                return
+            ready = [i for i in missing if not (importing.is_alive() and _step_class(i).needs)]
+            if ready:  # a step that needs the import waits for it (else it would block)
+                self._mount(ready[0])
+            loop.call_later(delay, build_next)
 
         loop.call_later(delay, build_next)
 

@@ -15,6 +15,7 @@ STATUS_CLASS = {"agree": "sonb-agree", "differ": "sonb-differ"}
 
 class CompareView(StepView):
     key = "compare"
+    needs = ("pandas",)  # its tables are pandas DataFrames
 
     def build(self) -> W.Widget:
         self.out = W.HTML()

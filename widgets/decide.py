@@ -17,6 +17,7 @@ from .step import StepView
 
 class DecideView(StepView):
     key = "decide"
+    needs = ("pandas",)  # the option fit table is a pandas DataFrame
 
     def build(self) -> W.Widget:
         self.weights_box = W.VBox([])

@@ -12,6 +12,7 @@ class StepView:
     """One step of the journey. Subclasses set `key` and implement `build` and `refresh`."""
 
     key = ""
+    needs: tuple[str, ...] = ()  # slow modules `build` imports (the app imports them ahead)
 
     def __init__(self, session: CaseSession):
         self.session = session

@@ -321,3 +321,52 @@ def test_html_typed_anywhere_is_shown_escaped_on_every_step(store):
     assert compare.count(XSS_ESCAPED) >= 3  # names, diagnoses, options, open questions
     assert [label for label, _id in forms.picker.options][0].startswith(XSS)  # text, not HTML
     assert isinstance(forms.picker, W.Dropdown)
+
+
+def test_in_a_live_kernel_the_other_steps_are_built_ahead_hidden(store):
+    """With an event loop running (as in a kernel), the app imports pandas in the background
+    and builds every step while idle, on the page but hidden; the start screen is closed."""
+    import asyncio
+
+    async def open_and_wait() -> SecondOpinionApp:
+        app = SecondOpinionApp(store=store)
+        start_screen = app.body.children
+        app.example_button.click()
+        assert all(w.comm is None for w in start_screen)
+        for _ in range(200):
+            if all(v is not None for v in app.views):
+                break
+            await asyncio.sleep(0.05)
+        return app
+
+    app = asyncio.run(open_and_wait())
+    assert all(v is not None for v in app.views), "not every step was built ahead"
+    assert list(app.content.children) == [v.widget for v in app.views]
+    shown = [w for w in app.content.children if w.layout.display != "none"]
+    assert shown == [app.view(0).widget] and app.index == 0
+
+
+def test_steps_declare_the_slow_imports_they_make(tmp_path):
+    """A step's `needs` is what building it imports (so the app can import it ahead): in a
+    fresh process, pandas arrives with the first step that declares it, not before."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from sonb import CaseStore
+from sonb.widgets.app import SecondOpinionApp
+app = SecondOpinionApp(store=CaseStore(sys.argv[1]))
+app.example_button.click()
+for i in range(6):
+    app.go(i)
+    print(bool(type(app.view(i)).needs), "pandas" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)],
+                         capture_output=True, text=True, check=True).stdout.split("\n")
+    rows = [line.split() for line in out if line]
+    assert len(rows) == 6
+    declared_so_far = False
+    for needs, loaded in rows:
+        declared_so_far = declared_so_far or needs == "True"
+        assert (loaded == "True") == declared_so_far, rows
