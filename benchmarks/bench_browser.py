@@ -441,7 +441,7 @@ def _latency(rows: list[dict]) -> dict:
     settled = [r["settled"] for r in rows]
     firsts = [r["settled"] for r in rows if r["initial"]]
     return {"ready": summary(ready), "settled": summary(settled),
-            "first_change": summary([r["first"] for r in rows]),
+            "first_change": summary([r["first"] for r in rows if r["first"] is not None]),
             "first_settled": summary(firsts) if firsts else None,
             "repeat_settled": summary([r["settled"] for r in rows if not r["initial"]]),
             "samples": rows}

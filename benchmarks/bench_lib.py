@@ -357,7 +357,8 @@ PAGE_JS = r"""
   bm.result = () => {
     const st = bm.st;
     st.off();
-    return { ready: st.t1 - st.t0, settled: st.last - st.t0, first: st.first - st.t0,
+    return { ready: st.t1 - st.t0, settled: st.last - st.t0,
+             first: st.first === null ? null : st.first - st.t0,  // null: styles changed only
              mutations: st.mutations };
   };
 })();

@@ -239,7 +239,9 @@ def render(r: dict) -> str:
         "*settled* = the last DOM change (the page then stayed still for 300 ms); *first content "
         "change* = the first change of the page's content: the kernel's reply has arrived and "
         "the browser has created the widget models it announced (a new box's children appear "
-        "only when all of them exist); the rest is building and drawing the views. One fresh session per interaction; *first "
+        "only when all of them exist); the rest is building and drawing the views (*k of n*: only k "
+        "samples changed content, the others only showed or hid what was already on the page). "
+        "One fresh session per interaction; *first "
         "time* = the first sample of that session (a step built for the first time, the first "
         "save).\n")
     add(f"| interaction | samples | p50 ms | p95 ms | max ms | settled p95 ms | first content change p50 ms | first time ms | target p95 | met? |\n"
@@ -251,7 +253,7 @@ def render(r: dict) -> str:
             continue
         first = x["first_settled"]
         add(f"| {name} | {x['ready']['n']} | {ms(x['ready']['median'])} | {ms(x['ready']['p95'])} | "
-            f"{ms(x['ready']['max'])} | {ms(x['settled']['p95'])} | {ms(x['first_change']['median'])} | "
+            f"{ms(x['ready']['max'])} | {ms(x['settled']['p95'])} | {_first_change(x)} | "
             f"{_s(first, fmt='{:.0f}') if first and first['n'] > 1 else (ms(first['median']) if first else '–')} | "
             f"< {T['latency_p95_ms']} | {_met(x['ready']['p95'] < T['latency_p95_ms'])} |")
     nb = lat["next_back"] if "error" not in lat["next_back"] else None
@@ -407,6 +409,14 @@ def kernel_section(r: dict) -> str:
              "`sonb/__init__`, `widgets/common` → `widgets/questionnaire` → `sonb.questionnaire`) "
              f"and the start screen {med('construct'):.0f} ms more.\n")
     return "\n".join(L) + "\n"
+
+
+def _first_change(x: dict) -> str:
+    """The first content change's median, with how many samples changed content at all."""
+    fc, n = x["first_change"], x["ready"]["n"]
+    if not fc["n"]:
+        return f"– (0 of {n})"
+    return f"{fc['median']:.0f}" + ("" if fc["n"] == n else f" ({fc['n']} of {n})")
 
 
 def capacity(r: dict) -> str:
