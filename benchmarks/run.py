@@ -24,6 +24,7 @@ import bench_browser  # noqa: E402
 import bench_core  # noqa: E402
 import bench_kernel  # noqa: E402
 from bench_lib import machine  # noqa: E402
+from sonb.serve import voila_env  # noqa: E402
 
 TARGETS = {
     "tti_cold_ratio": 1.3,      # app cold / bare cold
@@ -201,7 +202,9 @@ def render(r: dict) -> str:
         "own clock. Each run: a fresh browser context and page (nothing cached). Cold: a new "
         f"kernel per page. Preheated: `--preheat_kernel=True --pool_size={bench_browser.POOL}`, "
         "the pool full and idle before each run. All four servers run side by side, with sonb's "
-        "command line and configuration; the variants take turns in every round. One warm-up "
+        "command line, configuration and environment (`sonb.serve.voila_env`: "
+        f"MALLOC_ARENA_MAX={voila_env().get('MALLOC_ARENA_MAX', 'unset')}); the variants take "
+        "turns in every round. One warm-up "
         "page per server is not counted.\n")
     add("| page | TTI s, median (min–max) | HTML received s (the server has run the notebook) | runs |\n|---|---|---|---|")
     names = {"app_cold": "app, cold", "bare_cold": "bare one-button notebook, cold",
