@@ -85,7 +85,8 @@ def main() -> int:
     command = " ".join([".venv/bin/python", "benchmarks/run.py", *sys.argv[1:]])
     res: dict = {"command": command, "quick": args.quick, "n": n, "samples": samples,
                  "core_n": core_n, "machine": machine(), "quiet_wait": quiet,
-                 "load_start": os.getloadavg()}
+                 "load_start": os.getloadavg(),
+                 "voila_env": {"MALLOC_ARENA_MAX": voila_env().get("MALLOC_ARENA_MAX")}}
     t0 = time.monotonic()
     bench_browser.log(f"load average at start: {res['load_start']}")
     bench_browser.log("core: comparison and agreement (20 clinicians x 10 options)")
@@ -203,7 +204,8 @@ def render(r: dict) -> str:
         f"kernel per page. Preheated: `--preheat_kernel=True --pool_size={bench_browser.POOL}`, "
         "the pool full and idle before each run. All four servers run side by side, with sonb's "
         "command line, configuration and environment (`sonb.serve.voila_env`: "
-        f"MALLOC_ARENA_MAX={voila_env().get('MALLOC_ARENA_MAX', 'unset')}); the variants take "
+        f"MALLOC_ARENA_MAX={r.get('voila_env', {}).get('MALLOC_ARENA_MAX') or 'unset'}); the "
+        "variants take "
         "turns in every round. One warm-up "
         "page per server is not counted.\n")
     add("| page | TTI s, median (min–max) | HTML received s (the server has run the notebook) | runs |\n|---|---|---|---|")
