@@ -161,28 +161,30 @@ class SecondOpinionApp(W.VBox):
         self.go(0)
         self._build_ahead()
 
-    def _build_ahead(self, delay: float = 0.3) -> None:
+    def _build_ahead(self, delay: float = 0.2) -> None:
         """Build the other steps one at a time while the kernel is idle, and put them on the page
-        hidden, so Next only shows them. Only where an event loop runs (a live kernel);
-        elsewhere steps build on first use."""
+        hidden, so Next only shows them. Steps that need a slow import (pandas, ~0.2 s) come
+        last: the import runs in a thread, so the kernel keeps answering the patient meanwhile.
+        Only where an event loop runs (a live kernel); elsewhere steps build on first use."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        # What the steps import when built (pandas: ~0.2 s), imported in a thread meanwhile,
-        # so the kernel keeps answering the patient's clicks.
         slow = sorted({m for i in range(len(STEPS)) for m in _step_class(i).needs})
         importing = threading.Thread(target=lambda: [importlib.import_module(m) for m in slow],
                                      name="sonb-imports", daemon=True)
-        importing.start()
 
         def build_next() -> None:
             missing = [i for i, view in enumerate(self.views) if view is None]
             if not missing or self.session is None:
                 return
-            ready = [i for i in missing if not (importing.is_alive() and _step_class(i).needs)]
-            if ready:  # a step that needs the import waits for it (else it would block)
-                self._mount(ready[0])
+            quick = [i for i in missing if not _step_class(i).needs]
+            if quick:
+                self._mount(quick[0])
+            elif importing.ident is None:  # only slow steps are left: import for them first
+                importing.start()
+            elif not importing.is_alive():
+                self._mount(missing[0])
             loop.call_later(delay, build_next)
 
         loop.call_later(delay, build_next)
