@@ -327,6 +327,7 @@ def test_in_a_live_kernel_the_other_steps_are_built_ahead_hidden(store):
     """With an event loop running (as in a kernel), the app imports pandas in the background
     and builds every step while idle, on the page but hidden; the start screen is closed."""
     import asyncio
+    import concurrent.futures
 
     async def open_and_wait() -> SecondOpinionApp:
         app = SecondOpinionApp(store=store)
@@ -339,7 +340,9 @@ def test_in_a_live_kernel_the_other_steps_are_built_ahead_hidden(store):
             await asyncio.sleep(0.05)
         return app
 
-    app = asyncio.run(open_and_wait())
+    # a thread of its own: Playwright's sync API may have left a loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        app = pool.submit(asyncio.run, open_and_wait()).result(timeout=60)
     assert all(v is not None for v in app.views), "not every step was built ahead"
     assert list(app.content.children) == [v.widget for v in app.views]
     shown = [w for w in app.content.children if w.layout.display != "none"]
