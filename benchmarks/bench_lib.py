@@ -9,27 +9,23 @@ import importlib.metadata as md
 import os
 import platform
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "browser"))  # the browser tests' server and Chromium
 
-from sonb.serve import NOTEBOOK, voila_command, voila_env  # noqa: E402
+from sonb.serve import NOTEBOOK  # noqa: E402,F401
+from voila_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, VoilaServer  # noqa: E402,F401
 
 BENCH = Path(__file__).resolve().parent
 BARE = BENCH / "bare.ipynb"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-DESKTOP = {"width": 1280, "height": 900}
 
 
 # -- statistics ----------------------------------------------------------------------------
@@ -53,46 +49,14 @@ def summary(values) -> dict:
 
 
 # -- a real standalone Voila server ---------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """Standalone Voila serving `notebook` with sonb's command line and configuration
-    (sonb.serve.voila_command / voila_env) and a temporary SONB_HOME, plus `extra` arguments."""
+class Server(VoilaServer):
+    """The browser tests' Voila server (sonb's command line, configuration and environment)
+    with a temporary SONB_HOME, plus what the benchmarks read: its kernels, memory and CPU."""
 
     def __init__(self, name: str, notebook: Path, *extra: str):
-        self.name, self.notebook, self.extra = name, notebook, extra
-        self.home = Path(tempfile.mkdtemp(prefix=f"sonb-bench-{name}-"))
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        env = voila_env()
-        env["SONB_HOME"] = str(self.home)
-        self.log_path = self.home / "voila.log"
-        self._log = open(self.log_path, "w")
-        self.command = voila_command(notebook, self.port, *extra)
-        self.proc = subprocess.Popen(self.command, env=env, stdout=self._log,
-                                     stderr=subprocess.STDOUT)
+        super().__init__(Path(tempfile.mkdtemp(prefix=f"sonb-bench-{name}-")), notebook, *extra,
+                         name=name)
         self.ps = psutil.Process(self.proc.pid)
-        self._wait_http(self.url + "voila/static/voila.js")
-
-    def _wait_http(self, url: str, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"Voila ({self.name}) exited:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status < 500:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise TimeoutError(f"Voila ({self.name}) did not answer within {timeout} s")
-
-    def log_tail(self, n: int = 30) -> str:
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
 
     def kernels(self) -> list[psutil.Process]:
         """The kernel processes this server started (alive)."""
@@ -145,23 +109,17 @@ class Server:
         return time.monotonic() - start
 
     def stop(self) -> None:
-        if self._log.closed:
+        """Stop the server, then any kernel it started that is still running (by pid)."""
+        if self.log.closed:
             return
         kernels = self.kernels() if self.proc.poll() is None else []
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-        for k in kernels:  # only the kernels this server started, by pid
+        super().stop()
+        for k in kernels:
             try:
                 if k.is_running():
                     k.kill()
             except psutil.Error:
                 pass
-        self._log.close()
         shutil.rmtree(self.home, ignore_errors=True)
 
 

@@ -36,9 +36,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_http(url: str, timeout: float = 120) -> None:
+def wait_for_http(url: str, timeout: float = 120, proc: subprocess.Popen | None = None) -> None:
+    """Wait until `url` answers (any status below 500); fail at once if `proc` has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"Voila exited (code {proc.returncode}) before answering at {url}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status < 500:
@@ -49,21 +52,26 @@ def wait_for_http(url: str, timeout: float = 120) -> None:
 
 
 class VoilaServer:
-    """A standalone Voila process serving `notebook` with sonb's configuration."""
+    """A standalone Voila process serving `notebook` with sonb's command line, configuration
+    and environment (sonb.serve), cases kept in `home`, its output in `home/<name>.log` (a
+    restarted server on the same home keeps the first one's log if it has another name)."""
 
-    def __init__(self, home: Path, notebook: Path = NOTEBOOK, *extra: str):
-        self.home, self.port = home, free_port()
+    def __init__(self, home: Path, notebook: Path = NOTEBOOK, *extra: str, name: str = "voila",
+                 timeout: float = 120):
+        self.home, self.name, self.port = home, name, free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         env = voila_env()
         env["SONB_HOME"] = str(home)
-        self.log = open(home / "voila.log", "w")
-        self.proc = subprocess.Popen(voila_command(notebook, self.port, *extra), env=env,
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.log_path = home / f"{name}.log"
+        self.log = open(self.log_path, "w")
+        self.command = voila_command(notebook, self.port, *extra)
+        self.proc = subprocess.Popen(self.command, env=env, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
         try:
-            wait_for_http(self.url + "voila/static/voila.js")
-        except TimeoutError:
+            wait_for_http(self.url + "voila/static/voila.js", timeout, proc=self.proc)
+        except (TimeoutError, RuntimeError) as exc:
             self.stop()
-            raise
+            raise RuntimeError(f"{exc}\n{self.log_tail()}") from None
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -75,7 +83,10 @@ class VoilaServer:
         self.log.close()
 
     def log_text(self) -> str:
-        return (self.home / "voila.log").read_text(errors="replace")
+        return self.log_path.read_text(errors="replace")
+
+    def log_tail(self, n: int = 30) -> str:
+        return "\n".join(self.log_text().splitlines()[-n:])
 
 
 # -- one server and one browser per session, shared by every conftest that imports the fixtures

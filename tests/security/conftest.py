@@ -16,7 +16,6 @@ import importlib.util
 import json
 import re
 import signal
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -57,28 +56,13 @@ def sonb_ui():
 
 
 class Server(VoilaServer):
-    """VoilaServer with a log file per server, so a restarted server on the same SONB_HOME
-    keeps the first one's log; and with helpers to find and kill its kernels."""
+    """VoilaServer with helpers to find and kill its kernels (a restarted server on the same
+    SONB_HOME takes another `name`, so the first one's log stays)."""
 
     def __init__(self, home: Path, notebook: Path | None = None, *extra: str, name: str = "voila"):
-        from sonb.serve import NOTEBOOK, voila_command, voila_env
+        from sonb.serve import NOTEBOOK
 
-        self.home, self.port, self.name = home, harness.free_port(), name
-        self.url = f"http://127.0.0.1:{self.port}/"
-        env = voila_env()
-        env["SONB_HOME"] = str(home)
-        self.log = open(home / f"{name}.log", "w")
-        self.proc = subprocess.Popen(voila_command(notebook or NOTEBOOK, self.port, *extra),
-                                     env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        try:
-            harness.wait_for_http(self.url + "voila/static/voila.js", timeout=180)
-        except TimeoutError:
-            self.stop()
-            raise
-
-    def log_text(self) -> str:
-        self.log.flush()
-        return (self.home / f"{self.name}.log").read_text(errors="replace")
+        super().__init__(home, notebook or NOTEBOOK, *extra, name=name, timeout=180)
 
     def kernel_processes(self) -> dict[str, "psutil.Process"]:  # noqa: F821
         """Running kernels of this server: kernel id -> process (from the connection file)."""
