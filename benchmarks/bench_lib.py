@@ -179,7 +179,9 @@ def git_state() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                               text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+        # the benchmark's own outputs do not count: a run rewrites them
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                                ":!benchmarks/RESULTS.md", ":!benchmarks/results.json"], cwd=ROOT,
                                capture_output=True, text=True, timeout=10).stdout.strip()
         return f"{head}{' + uncommitted changes' if dirty else ''}"
     except (OSError, subprocess.TimeoutExpired):
