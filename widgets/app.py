@@ -20,7 +20,7 @@ from sonb.safe import esc
 
 from .common import html, style_widget, ui
 from .downloads import data_link
-from .parts import dispose
+from .parts import dispose, label_style
 from .session import CaseSession
 
 log = logging.getLogger("sonb.app")
@@ -66,8 +66,8 @@ class SecondOpinionApp(W.VBox):
         t = lambda key: ui("start", key)  # noqa: E731
         self.new_button = W.Button(description=t("new"), button_style="primary", icon="plus")
         self.example_button = W.Button(description=t("example"), icon="book")
-        self.code = W.Text(description=t("resume_code"), continuous_update=False)
-        self.code.style.description_width = "initial"
+        self.code = W.Text(description=t("resume_code"), continuous_update=False,
+                           style=label_style(W.Text))
         self.code.add_class("sonb-field")
         self.resume_button = W.Button(description=t("resume_button"), icon="folder-open")
         self.upload = W.FileUpload(accept=".json,application/json", multiple=False,

@@ -11,7 +11,7 @@ from sonb.model import DECISION_KIND_LABELS
 from .common import html, ui
 from .doctors import describe
 from .papers import forms_button
-from .parts import dispose
+from .parts import dispose, label_style
 from .questionnaire import QuestionnaireForm
 from .step import StepView
 
@@ -22,13 +22,14 @@ class FormsView(StepView):
     def build(self) -> W.Widget:
         self._quiet = False
         self._shown: tuple | None = None  # what the forms on screen were built for
-        self.picker = W.Dropdown(description=ui("steps", "forms", "pick"))
+        self.picker = W.Dropdown(description=ui("steps", "forms", "pick"),
+                                 style=label_style(W.Dropdown))
         self.picker.observe(lambda _c: self._picked(), names="value")
         self.kind = W.Dropdown(description=ui("steps", "forms", "form_kind"),
-                               options=[(label, k.value) for k, label in DECISION_KIND_LABELS.items()])
+                               options=[(label, k.value) for k, label in DECISION_KIND_LABELS.items()],
+                               style=label_style(W.Dropdown))  # its own layout: it hides
         self.kind.observe(lambda _c: self._quiet or self._show_forms(), names="value")
         for control in (self.picker, self.kind):
-            control.style.description_width = "initial"
             control.add_class("sonb-field")
         self.body = W.VBox([])
         self.refresh()
