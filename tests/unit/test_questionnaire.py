@@ -362,8 +362,9 @@ def test_validate_answers_accepts_a_full_set_and_empty_values(name):
 def test_validate_answers_does_not_enforce_required():
     q = Q.load("clinician")
     assert Q.validate_answers(q, {}) == {}
-    assert Q.missing_required(q, {}) == ["name"]
-    assert Q.missing_required(q, {"name": "  Dr Ana"}) == []
+    assert Q.missing_required(q, {}) == ["name", "role"]
+    assert Q.missing_required(q, {"name": "  Dr Ana", "role": "primary"}) == []
+    assert Q.missing_required(q, {"name": "   ", "role": "primary"}) == ["name"]
 
 
 def test_missing_required_ignores_disabled_items():
@@ -506,7 +507,7 @@ def _answer_strategy(item: dict) -> st.SearchStrategy:
     elif kind == "boolean":
         one = st.booleans()
     elif kind == "integer":
-        lo, hi = Q._int_range(item)
+        lo, hi = Q.int_range(item)
         one = st.integers(min_value=lo, max_value=hi)
     elif kind == "date":
         one = st.dates().map(lambda d: d.isoformat())
@@ -537,7 +538,7 @@ def test_any_valid_answers_round_trip(form_and_answers):
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
                     lambda inner: st.lists(inner, max_size=3)
                     | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8)
-ITEM_KEYS = sorted(Q._ITEM_KEYS | {"answerBoolean"})
+ITEM_KEYS = sorted(Q.ITEM_KEYS | {"answerBoolean"})
 
 
 @settings(max_examples=200, deadline=None)

@@ -1,0 +1,173 @@
+"""Forms built from a case: what a doctor said, what matters to me, my choice.
+
+Their texts are in sonb/data/forms.json.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+from .._datafiles import texts
+from ..errors import SonbError
+from ..model import Case, DecisionKind, Factor
+from .items import (ASPECT_SYSTEM, CODE_SYSTEM, FORM_FOR_KIND, MAX_LENGTH, MAX_VALUE, MIN_VALUE,
+                    NONE, OTHER, URL_PREFIX)
+from .schema import _package_dir, check, fhir_id, load
+
+
+def _text(form: str) -> dict:
+    return texts("forms")[form]
+
+
+_ZERO_TO_FIVE = [{"url": MIN_VALUE, "valueInteger": 0}, {"url": MAX_VALUE, "valueInteger": 5}]
+
+
+def _form(form_id: str, items: list[dict], name: str | None = None) -> dict:
+    name = name or form_id
+    q = {"resourceType": "Questionnaire", "id": fhir_id(name).replace(".", "-"),
+         "url": URL_PREFIX + name, "version": "1", "title": _text(form_id)["title"],
+         "status": "active", "language": "en", "item": items}
+    check(q)
+    return q
+
+
+def _question(link: str, kind: str, text: str, *, aspect: str | None = None, **extra) -> dict:
+    item: dict[str, Any] = {"linkId": link, "text": text, "type": kind}
+    if aspect:
+        item["code"] = [{"system": ASPECT_SYSTEM, "code": aspect}]
+    if kind in MAX_LENGTH:
+        item["maxLength"] = MAX_LENGTH[kind]
+    return {**item, **extra}
+
+
+def _choice(link: str, text: str, options: Iterable[tuple[str, str]]) -> dict:
+    return _question(link, "choice", text, answerOption=[
+        {"valueCoding": {"system": CODE_SYSTEM, "code": code, "display": display}}
+        for code, display in options])
+
+
+def _display(link: str, text: str) -> dict:
+    return {"linkId": link, "text": text, "type": "display"}
+
+
+def _option_choices(case: Case, reserved: str, reserved_label: str) -> list[tuple[str, str]]:
+    if any(option.id == reserved for option in case.options):
+        raise SonbError(f"An option has the id {reserved!r}, which sonb keeps for "
+                        f"{reserved_label!r}. Give that option another id.")
+    return [(option.id, option.name) for option in case.options] + [(reserved, reserved_label)]
+
+
+VIEW_FIELDS = ("benefits", "risks", "how_well", "daily_now", "daily_later", "recovery", "cost")
+"""What a doctor says about each option (`Opinion.views`): asked once per option."""
+ASKED_BY_OPINION = frozenset({*VIEW_FIELDS, "if_delay", "intro"})
+"""Items of a decision form that the opinion form asks itself (per option, or `what_if_wait`)."""
+
+
+def opinion_questionnaire(case: Case, kind: DecisionKind | str | None = None) -> dict:
+    """The one form per doctor: what they said (diagnosis, advice, a group per option) and, for
+    a kind of decision, the rest of that kind's form. Each question is asked once: the kind's
+    questions about benefits, risks, daily life and the rest are asked per option, in the
+    kind's words; its question about waiting is `what_if_wait`."""
+    t = _text("opinion")
+    kind_form = load(FORM_FOR_KIND[DecisionKind(kind)]) if kind else None
+    wording = {i["linkId"]: i["text"] for i in kind_form["item"] for i in [i, *i.get("item", [])]} \
+        if kind_form else {}
+    items = [
+        _display("intro", t["intro"]),
+        _question("date", "date", t["date"]),
+        _question("diagnosis", "text", t["diagnosis"]),
+        _choice("recommended_option", t["recommended_option"],
+                _option_choices(case, NONE, t[NONE])),
+        _choice("confidence", t["confidence"], t["confidence_choices"].items()),
+        _question("what_if_wait", "text", wording.get("if_delay", t["what_if_wait"]),
+                  aspect="if_delay"),
+    ]
+    for option in case.options:
+        views = [_question(f"{option.id}.{field}", "text", wording.get(field, t["view"][field]),
+                           aspect=field) for field in VIEW_FIELDS]
+        items.append({"linkId": f"{option.id}.group", "text": t["group"].format(option=option.name),
+                      "type": "group", "item": views})
+    if not case.options:
+        items.append(_display("no_options", t["no_options"]))
+    if kind_form is None:
+        return _form("opinion", items)
+    items += _without(kind_form["item"], ASKED_BY_OPINION)
+    return _form("opinion", items, f"opinion.{DecisionKind(kind).value}")
+
+
+def kind_of_opinion_form(url: str) -> DecisionKind | None:
+    """The kind of decision of an opinion form's url (None for the form without one)."""
+    name = url.removeprefix(URL_PREFIX)
+    _, _, kind = name.partition(".")
+    return DecisionKind(kind) if name.startswith("opinion.") and kind in FORM_FOR_KIND.values() \
+        else None
+
+
+def _without(items: list[dict], links: frozenset[str]) -> list[dict]:
+    """The items minus those linkIds (at any depth), and minus groups left empty."""
+    kept = []
+    for item in items:
+        if item["linkId"] in links:
+            continue
+        if item["type"] == "group":
+            children = _without(item["item"], links)
+            if not children:
+                continue
+            item = {**item, "item": children}
+        kept.append(item)
+    return kept
+
+
+def preferences_questionnaire(case: Case) -> dict:
+    """0-5 weights for what matters (`weight.<factor>`) and 0-5 fit per option and factor
+    (`fit.<option>.<factor>`). Seed `case.preferences.factors` (see `default_factors`) first."""
+    t = _text("preferences")
+    factors = case.preferences.factors
+    if not factors:
+        return _form("preferences", [_display("no_factors", t["no_factors"])])
+
+    def scores(prefix: str) -> list[dict]:
+        return [_question(f"{prefix}.{f.id}", "integer", f.label, extension=_ZERO_TO_FIVE)
+                for f in factors]
+
+    items = [{"linkId": "weights", "text": t["weights"], "type": "group",
+              "item": [_display("weights_help", t["weights_help"]), *scores("weight")]}]
+    if case.options:
+        items.append(_display("fit_help", t["fit_help"]))
+    items += [{"linkId": f"fit.{o.id}", "text": t["fit"].format(option=o.name), "type": "group",
+               "item": scores(f"fit.{o.id}")} for o in case.options]
+    return _form("preferences", items)
+
+
+def decision_questionnaire(case: Case) -> dict:
+    """The patient's choice: an option or something else, the reasons and the date."""
+    t = _text("decision")
+    other_chosen = {"question": "option", "operator": "=",
+                    "answerCoding": {"system": CODE_SYSTEM, "code": OTHER}}
+    return _form("decision", [
+        _display("intro", t["intro"]),
+        _choice("option", t["option"], _option_choices(case, OTHER, t["other_choice"])),
+        _question("other", "string", t["other"], enableWhen=[other_chosen]),
+        _question("reasons", "text", t["reasons"]),
+        _question("date", "date", t["date"]),
+    ])
+
+
+# -- default factors ----------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _factor_table() -> dict[str, tuple[tuple[str, str], ...]]:
+    raw = json.loads((_package_dir("data") / "factors.json").read_text(encoding="utf-8"))
+    return {kind: tuple((f["id"], f["label"]) for f in rows) for kind, rows in raw.items()}
+
+
+def default_factors(kind: DecisionKind | str | None = None) -> list[Factor]:
+    """Plain-language things that may matter to the patient, for a kind of decision
+    (the common list when the kind is unknown or None). New objects each call."""
+    table = _factor_table()
+    key = kind.value if isinstance(kind, DecisionKind) else kind
+    rows = table.get(key) if isinstance(key, str) else None
+    return [Factor(id=fid, label=label) for fid, label in (rows or table["default"])]

@@ -1,0 +1,116 @@
+"""Constants of sonb's FHIR Questionnaires and helpers to walk their items.
+
+One helper each for the things every layer needs: the choice codes of an item, its integer
+range, whether an answer is blank. Pure Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from ..model import LONG_TEXT, SHORT_TEXT, DecisionKind
+
+URL_PREFIX = "urn:sonb:questionnaire:"
+CODE_SYSTEM = "urn:sonb:code"
+ASPECT_SYSTEM = "urn:sonb:aspect"
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+
+ASPECTS = frozenset(
+    {"benefits", "risks", "how_well", "daily_now", "daily_later", "recovery", "cost", "if_delay"}
+)
+QUESTION_TYPES = frozenset({"string", "text", "boolean", "choice", "date", "integer"})
+ITEM_TYPES = QUESTION_TYPES | {"group", "display"}
+REPEATABLE = frozenset({"string", "choice"})
+MAX_LENGTH = {"string": SHORT_TEXT, "text": LONG_TEXT}
+OPERATORS = frozenset({"=", "!=", "exists"})
+RESPONSE_STATUSES = frozenset({"completed", "in-progress"})
+NONE = "none"  # opinion form: "None of these"
+OTHER = "other"  # decision form: "Something else"
+
+FORM_FOR_KIND: dict[DecisionKind, str] = {kind: kind.value for kind in DecisionKind}
+"""The form to take to the doctor for each kind of decision (file name == kind value)."""
+
+LINK_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
+CODE = re.compile(r"^[A-Za-z0-9_.-]+$")
+DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+VALUE_KEY = {"boolean": "valueBoolean", "integer": "valueInteger", "string": "valueString",
+             "text": "valueString", "date": "valueDate", "choice": "valueCoding"}
+ENABLE_KEY = {"boolean": "answerBoolean", "integer": "answerInteger", "string": "answerString",
+              "text": "answerString", "date": "answerDate", "choice": "answerCoding"}
+
+
+def is_blank(value: Any) -> bool:
+    """An unanswered value: None, "", only spaces, [], or a missing number (NaN, pandas' NA)."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, (list, tuple)) and not value
+
+
+def values_of(value: Any) -> list:
+    """An answer as a list of its non-blank values (a single answer -> one value)."""
+    if isinstance(value, (list, tuple)):
+        return [v for v in value if not is_blank(v)]
+    return [] if is_blank(value) else [value]
+
+
+def iter_items(q: Mapping) -> Iterator[dict]:
+    """Every item of the form, depth-first in document order (groups and displays too)."""
+    def walk(items):
+        for item in items:
+            yield item
+            yield from walk(item.get("item") or [])
+    yield from walk(q.get("item") or [])
+
+
+def one_of(value: Any, allowed) -> bool:
+    """`value in allowed`, false (not TypeError) for unhashable values."""
+    return isinstance(value, str) and value in allowed
+
+
+def is_question(item: Mapping) -> bool:
+    return one_of(item.get("type"), QUESTION_TYPES)
+
+
+def questions(q: Mapping) -> Iterator[dict]:
+    """The items that take an answer (not groups, not displays)."""
+    return (item for item in iter_items(q) if is_question(item))
+
+
+def index(q: Mapping) -> dict[str, dict]:
+    """linkId -> item, for every item of the form."""
+    return {item["linkId"]: item for item in iter_items(q)}
+
+
+def choice_codes(item: Mapping) -> dict[str, dict]:
+    """Offered choice codes -> their valueCoding, in form order (malformed options skipped)."""
+    found = {}
+    for option in item.get("answerOption") or []:
+        coding = option.get("valueCoding") if isinstance(option, Mapping) else None
+        if isinstance(coding, Mapping) and isinstance(coding.get("code"), str):
+            found[coding["code"]] = coding
+    return found
+
+
+def int_range(item: Mapping) -> tuple[int | None, int | None]:
+    """The (minValue, maxValue) of an integer item; None where it sets none."""
+    found = {ext.get("url"): ext.get("valueInteger")
+             for ext in item.get("extension") or [] if isinstance(ext, Mapping)}
+    return found.get(MIN_VALUE), found.get(MAX_VALUE)
+
+
+def aspects_of(item: Mapping) -> list[str]:
+    """The comparison aspects an item names (`code` with system urn:sonb:aspect)."""
+    return [c["code"] for c in item.get("code") or []
+            if isinstance(c, Mapping) and c.get("system") == ASPECT_SYSTEM]
+
+
+def title(q: Mapping) -> str:
+    return str(q.get("title") or q.get("id") or "this form")
