@@ -45,13 +45,13 @@ def _wrote(path) -> int:
 
 
 def _report(args) -> int:
-    from .report import write_report
+    from .pdf import write_report
 
     return _wrote(write_report(_load_case(args), args.output, paper=args.paper))
 
 
 def _forms(args) -> int:
-    from .report import write_forms
+    from .pdf import write_forms
 
     case = _load_case(args, required=False)
     return _wrote(write_forms(args.output, kind=args.kind, case=case,
@@ -59,14 +59,14 @@ def _forms(args) -> int:
 
 
 def _export_fhir(args) -> int:
-    from .report import write_fhir_bundle
+    from .fhir import write_fhir_bundle
 
     return _wrote(write_fhir_bundle(_load_case(args), args.output))
 
 
 def _import_fhir(args) -> int:
     from . import casefile
-    from .report import case_from_fhir_bundle, read_fhir_bundle
+    from .fhir import case_from_fhir_bundle, read_fhir_bundle
 
     case = casefile.read(args.case_file)
     updated = case_from_fhir_bundle(read_fhir_bundle(args.bundle), case)

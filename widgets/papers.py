@@ -1,4 +1,4 @@
-"""Buttons that make the report for the primary doctor and printable forms (sonb.report)."""
+"""Buttons that make the report for the primary doctor and printable forms (sonb.report, sonb.printable)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from .downloads import DownloadButton
 
 
 def _report(case: Case, pdf: bool):
-    from sonb.report import report_html, to_pdf
+    from sonb.pdf import to_pdf
+    from sonb.report import report_html
 
     page = report_html(case)
     if pdf:
@@ -27,10 +28,11 @@ def report_buttons(get_case: Callable[[], Case]) -> list[DownloadButton]:
 
 
 def forms_button(label_key: str, get_args: Callable[[], dict]) -> DownloadButton:
-    """Printable forms as a PDF; `get_args()` gives sonb.report.forms_html's arguments."""
+    """Printable forms as a PDF; `get_args()` gives sonb.printable.forms_html's arguments."""
 
     def make():
-        from sonb.report import forms_html, to_pdf
+        from sonb.pdf import to_pdf
+        from sonb.printable import forms_html
 
         return "sonb-forms.pdf", "application/pdf", to_pdf(forms_html(**get_args()))
 

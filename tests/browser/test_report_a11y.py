@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from sonb import report
+from sonb import printable, report
 from sonb.examples import load_example
 from sonb.model import Clinician, Decision, Opinion, Option, Role
+from sonb.pdf import to_pdf
 
 pytestmark = pytest.mark.browser
 
@@ -36,9 +37,9 @@ def world_case():
 PAGES = {
     "report": lambda: report.report_html(load_example("back_pain"), TODAY),
     "report-world": lambda: report.report_html(world_case(), TODAY),
-    "forms-blank": lambda: report.forms_html(),
-    "form-surgery": lambda: report.forms_html("surgery"),
-    "form-filled": lambda: report.forms_html(case=load_example("back_pain"), clinician_id="dr-hughes"),
+    "forms-blank": lambda: printable.forms_html(),
+    "form-surgery": lambda: printable.forms_html("surgery"),
+    "form-filled": lambda: printable.forms_html(case=load_example("back_pain"), clinician_id="dr-hughes"),
 }
 
 
@@ -109,7 +110,7 @@ def test_hostile_text_runs_nothing(browser):
 def test_pdf_pages_as_png_for_a_person_to_look_at(name):
     ARTIFACTS.mkdir(exist_ok=True)
     pdf = ARTIFACTS / f"{name}.pdf"
-    pdf.write_bytes(report.to_pdf(PAGES[name]()))
+    pdf.write_bytes(to_pdf(PAGES[name]()))
     for old in ARTIFACTS.glob(f"{name}-page-*.png"):
         old.unlink()
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / f"{name}-page")], check=True)

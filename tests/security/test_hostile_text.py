@@ -263,7 +263,7 @@ def _dangerous_markup(html: str) -> list[str]:
 def _check_navigator_and_report(case, chromium) -> None:
     """The navigator notebook's tables (pandas HTML in JupyterLab) and the report for the
     primary doctor turn the same text into escaped HTML; opened in Chromium, nothing runs."""
-    from sonb import compare, report
+    from sonb import compare, printable, report
 
     frames = {"comparison_table": compare.comparison_table(case),
               "agreement": compare.agreement(case), "options_table": compare.options_table(case),
@@ -273,7 +273,7 @@ def _check_navigator_and_report(case, chromium) -> None:
              if not frame.empty}  # unanswered_table is empty when every question was answered
     pages["report"] = report.report_html(case)
     for clinician in case.clinicians:
-        pages[f"forms for {clinician.id}"] = report.forms_html(None, case, clinician.id)
+        pages[f"forms for {clinician.id}"] = printable.forms_html(None, case, clinician.id)
     context = chromium.new_context()
     try:
         for name, html in pages.items():

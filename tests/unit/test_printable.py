@@ -1,0 +1,106 @@
+"""sonb.printable: the forms to take to a visit, blank or filled in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sonb import printable, questionnaire as qn
+from sonb._datafiles import texts
+from sonb.errors import SonbError
+from sonb.examples import load_example
+from sonb.model import DecisionKind
+
+from report_helpers import PAYLOADS, Page, hostile  # tests/unit/report_helpers.py
+
+WORDS = texts("report")
+
+
+@pytest.mark.parametrize("kind", list(DecisionKind))
+def test_blank_form_prints_every_item_of_its_questionnaire(kind):
+    form = qn.load(qn.FORM_FOR_KIND[kind])
+    page = Page(printable.forms_html(kind))
+    for item in qn.iter_items(form):
+        assert item["text"] in page.text, item["linkId"]
+    numbered = [a for a in page.attributes if a == ("span", "class", "num")]
+    assert len(numbered) == len(list(qn.questions(form)))
+    assert [tag for tag, _ in page.elements].count("h2") == 1
+
+
+def test_all_four_forms_when_no_kind_is_known():
+    page = Page(printable.forms_html())
+    titles = [qn.load(qn.FORM_FOR_KIND[k])["title"] for k in DecisionKind]
+    assert all(title in page.text for title in titles)
+    assert [tag for tag, _ in page.elements].count("h2") == 4
+
+
+def test_conditional_items_say_their_condition_in_words():
+    page = Page(printable.forms_html(DecisionKind.medical_test))
+    condition = WORDS["forms"]["conditions"]["if"].format(conditions=WORDS["forms"]["conditions"]["yes"])
+    assert condition in page.text  # changes_treatment_explain follows its yes/no question
+
+
+def test_condition_words_name_an_earlier_question_and_its_choice():
+    q = {"resourceType": "Questionnaire", "url": "urn:test", "status": "active", "item": [
+        {"linkId": "pick", "text": "Pick", "type": "choice", "answerOption": [
+            {"valueCoding": {"code": "a", "display": "Apples"}}]},
+        {"linkId": "b", "text": "B?", "type": "boolean"},
+        {"linkId": "c", "text": "C?", "type": "string", "enableBehavior": "any", "enableWhen": [
+            {"question": "pick", "operator": "!=", "answerCoding": {"code": "a"}},
+            {"question": "b", "operator": "exists", "answerBoolean": False}]},
+    ]}
+    items = printable._form_items(q, {})
+    assert items[2].condition == "If the answer to question 1 is not \u201cApples\u201d or you left it blank:"
+
+
+def test_filled_form_shows_the_doctors_answers_and_own_questions():
+    case = load_example("back_pain")
+    opinion = case.opinion_of("dr-hughes")
+    page = Page(printable.forms_html(case=case, clinician_id="dr-hughes"))
+    for key in ("name", "anesthesia"):
+        assert opinion.answers[key] in page.text
+    assert opinion.views["spinal-fusion"].cost in page.text  # what they said about a choice
+    assert opinion.diagnosis in page.text
+    for asked in opinion.answers["my_questions"]:
+        assert asked in page.text
+    assert "Dr. Tom Hughes" in page.text and "February 20, 2025" in page.text
+    assert case.decision in page.text
+    own = [a for a in page.attributes if a == ("li", "class", "line")]
+    assert len(own) == printable.OWN_QUESTIONS_EXTRA  # 2 written + 3 free lines
+
+
+def test_blank_form_has_ruled_lines_and_numbered_lines_for_own_questions():
+    page = Page(printable.forms_html("surgery"))
+    lines = [a for a in page.attributes if a == ("div", "class", "line")]
+    own = [a for a in page.attributes if a == ("li", "class", "line")]
+    assert len(lines) > 20 and len(own) == printable.OWN_QUESTIONS_MIN
+
+
+def test_filled_boolean_and_choice_are_ticked():
+    q = {"item": [{"linkId": "b", "text": "B?", "type": "boolean"},
+                  {"linkId": "c", "text": "C?", "type": "choice", "answerOption": [
+                      {"valueCoding": {"code": "x", "display": "X"}},
+                      {"valueCoding": {"code": "y", "display": "Y"}}]}]}
+    b, c = printable._form_items(q, {"b": False, "c": "y"})
+    assert b.choices == [("Yes", False), ("No", True)]
+    assert c.choices == [("X", False), ("Y", True)]
+
+
+def test_hostile_answers_in_a_filled_form_stay_text():
+    case = hostile(full=True)
+    page = Page(printable.forms_html(case=case, clinician_id=case.opinions[0].clinician_id))
+    assert not {tag for tag, _ in page.elements} & {"script", "svg", "img"}
+    assert not [a for a in page.attributes if a[1].startswith("on")]
+    assert all(payload in page.text for payload in PAYLOADS)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: printable.forms_html("x-ray"), "There is no form for 'x-ray'"),
+    (lambda: printable.forms_html(clinician_id="dr-okafor"), "give the case too"),
+    (lambda: printable.forms_html(case=load_example("back_pain"), clinician_id="nobody"), "'nobody'"),
+])
+def test_forms_refuse_what_they_cannot_print(call, message):
+    with pytest.raises(SonbError, match=re.escape(message)):
+        call()
+
