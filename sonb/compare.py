@@ -281,22 +281,37 @@ def _keywords(keywords: str) -> re.Pattern:
 # -- questions left unanswered -------------------------------------------------------------
 
 def unanswered_table(case: Case):
-    """One row per question a clinician's form left unanswered: clinician, question, linkId."""
-    from .questionnaire import FORM_FOR_KIND, load, unanswered
+    """One row per question a clinician's form left unanswered: clinician, question, linkId.
+
+    The form is the one the patient fills for that clinician (`sonb.binding.OPINION`), so it
+    agrees with the comparison. An option's questions count only for the options the
+    clinician recommended or said something about; the patient's own questions never count.
+    """
+    from .binding import OPINION
+    from .questionnaire import unanswered
 
     columns = _text()["unanswered_columns"]
-    forms: dict = {}
     rows = []
     for label, op in _panel(case):
-        if op.form_kind is None:
-            continue
-        if op.form_kind not in forms:
-            forms[op.form_kind] = load(FORM_FOR_KIND[op.form_kind])
-        for item in unanswered(forms[op.form_kind], op.answers):
+        talked_about = {*op.views, op.recommended_option}
+        form = OPINION.form(case, op.clinician_id)
+        for item in unanswered(form, OPINION.read(case, op.clinician_id)):
+            option_id, _, field = item["linkId"].partition(".")
+            if field and option_id not in talked_about:
+                continue
             rows.append({columns["clinician"]: label,
-                         columns["question"]: item.get("text", ""),
+                         columns["question"]: _question_text(case, item, option_id if field else None),
                          columns["link_id"]: item["linkId"]})
     return _frame(rows, columns=list(columns.values()))
+
+
+def _question_text(case: Case, item: dict, option_id: str | None) -> str:
+    """A question as the table shows it; an option's question names the option."""
+    text = item.get("text", "")
+    if option_id is None:
+        return text
+    names = {o.id: o.name for o in case.options}
+    return _text()["option_question"].format(option=names.get(option_id, option_id), question=text)
 
 
 # -- how each option fits what matters -----------------------------------------------------
@@ -305,7 +320,7 @@ def option_fit(case: Case):
     """Options as rows; each factor's fit (0-5), `score` (weighted mean) and `rank`.
 
     `score` is the mean of the rated fits weighted by how much each factor matters (NaN when
-    nothing that matters is rated); `rank` 1 is the highest score. It is a summary of the
+    nothing that matters is rated; a factor not weighed yet does not count); `rank` 1 is the highest score. It is a summary of the
     patient's own ratings, never a choice.
     """
     import pandas as pd
@@ -325,7 +340,8 @@ def option_fit(case: Case):
     return frame
 
 
-def _weighted_mean(ratings: list[int | None], weights: list[int]) -> float:
-    rated = [(w, r) for w, r in zip(weights, ratings) if r is not None]
+def _weighted_mean(ratings: list[int | None], weights: list[int | None]) -> float:
+    """Factors the patient has not weighed yet (weight None) do not count."""
+    rated = [(w, r) for w, r in zip(weights, ratings) if r is not None and w is not None]
     total = sum(w for w, _ in rated)
     return sum(w * r for w, r in rated) / total if total else float("nan")

@@ -1,11 +1,11 @@
 """The case model: everything one person records about one health decision.
 
-Field names double as questionnaire linkIds, so a step's answers map onto a model by name
-(see `sonb.questionnaire`). Every check runs here, in Python, whatever a browser sends.
+How each form's answers map onto these models is declared once, in `sonb.binding`. Every check runs here, in Python, whatever a browser sends.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import datetime as dt
 from enum import Enum
@@ -29,6 +29,22 @@ Weight = Annotated[int, Field(ge=0, le=5)]
 # or a list of texts for a repeating item.
 Answer = bool | int | Text | Annotated[list[Text], Field(max_length=MAX_ITEMS)]
 Answers = Annotated[dict[Id, Answer], Field(max_length=500)]
+
+
+CASE_ID = r"^[A-Za-z0-9_-]{8,64}$"
+"""The form of a case id, which doubles as the patient's resume code."""
+_CASE_ID = re.compile(CASE_ID)
+
+
+def resume_code_problem(code: str) -> str | None:
+    """What is wrong with a typed resume code, as a key of ui.json's `start` texts (None: it
+    has the form of a case id): `no_code`, `code_length` or `bad_code`."""
+    code = code.strip()
+    if not code:
+        return "no_code"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", code):
+        return "bad_code"
+    return None if _CASE_ID.match(code) else "code_length"
 
 
 def new_id(nbytes: int = 4) -> str:
@@ -139,6 +155,9 @@ class Opinion(Record):
     views: Annotated[dict[Id, OptionView], Field(max_length=MAX_ITEMS)] = {}
     form_kind: DecisionKind | None = None
     answers: Answers = {}
+    set_aside: Annotated[dict[DecisionKind, Answers], Field(max_length=4)] = {}
+    """Answers another form gave, kept when the patient switched this doctor's form (by the
+    form they came from); they come back when that form is chosen again."""
 
 
 class Plan(Record):
@@ -160,7 +179,7 @@ class Plan(Record):
 class Factor(Record):
     id: Id
     label: Annotated[Name, StringConstraints(min_length=1)]
-    weight: Weight = 3
+    weight: Weight | None = None  # None: the patient has not said yet
 
 
 class Preferences(Record):
@@ -187,7 +206,7 @@ class Decision(Record):
 
 
 class Case(Record):
-    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")] = Field(
+    id: Annotated[str, StringConstraints(pattern=CASE_ID)] = Field(
         default_factory=new_case_id
     )
     schema_version: Literal[1] = SCHEMA_VERSION

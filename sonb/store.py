@@ -134,7 +134,8 @@ class CaseStore:
     # -- writing -------------------------------------------------------------------------
     def create(self, case: Case | None = None) -> Case:
         """Store a new case as revision 1 and return the stored copy."""
-        case = _revalidate(case if case is not None else Case())
+        case = Case.parse((case if case is not None else Case()).model_dump(mode="json"))
+        case = _fits_case_file(case)
         with self._transaction() as cur:
             if _row(cur, case.id) is not None:
                 raise ConflictError(
@@ -145,12 +146,14 @@ class CaseStore:
         log.info("case created ref=%s", log_ref(case.id))
         return stored
 
-    def save(self, case: Case) -> Case:
+    def save(self, case: Case, checked: bool = False) -> Case:
         """Store `case` as a new revision; it must be based on the latest stored revision.
 
-        Returns the stored copy (revision + 1, `updated` set). Raises ConflictError, and
-        writes nothing, if the case was saved elsewhere since it was loaded."""
-        case = _revalidate(case)
+        `checked`: the caller validated this very object just now (sonb.binding does), so
+        it is not validated again; its size is always checked. Returns the stored copy
+        (revision + 1, `updated` set). Raises ConflictError, and writes nothing, if the case
+        was saved elsewhere since it was loaded."""
+        case = _fits_case_file(case if checked else Case.parse(case.model_dump(mode="json")))
         with self._transaction() as cur:
             latest = self._latest(cur, case.id)
             if case.revision != latest:
@@ -424,10 +427,9 @@ def _append(cur, case: Case, revision: int, event: str, new: bool) -> Case:
     return stored
 
 
-def _revalidate(case: Case) -> Case:
-    """Check the whole case again (assignments may have bypassed the model's checks), and
-    that it still fits a case file, so the patient can always take it with them."""
-    case = Case.parse(case.model_dump(mode="json"))
+def _fits_case_file(case: Case) -> Case:
+    """The case, if it still fits a case file, so the patient can always take it with them.
+    (Callers validate it again first unless they just did: assignments may bypass checks.)"""
     size = len(casefile.dumps(case).encode("utf-8"))
     if size > casefile.MAX_BYTES:
         raise CaseTooLarge(

@@ -319,25 +319,35 @@ def test_twenty_clinicians_ten_options_fast_and_pure():
 # -- questions left unanswered (uses sonb.questionnaire) -----------------------------------
 
 def test_unanswered_questions_of_the_back_pain_example():
-    from sonb.questionnaire import load, questions
+    from sonb import binding as B
+    from sonb.questionnaire import index
 
-    table = compare.unanswered_table(load_example("back_pain"))
+    case = load_example("back_pain")
+    table = compare.unanswered_table(case)
     cols = TEXT["unanswered_columns"]
     assert list(table.columns) == [cols["clinician"], cols["question"], cols["link_id"]]
     by_who = table.groupby(cols["clinician"])[cols["link_id"]].apply(set)
-    assert "Dr. Tom Hughes (First opinion)" not in by_who  # answered every question
-    assert {"cost", "insurance", "surgeon_experience"} <= by_who["Dr. Grace Okafor (Second opinion)"]
+    hughes = by_who["Dr. Tom Hughes (First opinion)"]
+    assert all("." in link for link in hughes)  # he answered every question of the form ...
+    assert "spinal-fusion.cost" not in hughes and "microdiscectomy.cost" in hughes  # ... not each choice's
+    assert {"insurance", "surgeon_experience", "spinal-fusion.cost"} <= by_who[
+        "Dr. Grace Okafor (Second opinion)"]
+    assert not any(link.startswith("wait-and-see.") for link in by_who["Sam Lindqvist "
+                                                                       "(Another kind of professional)"])
     assert "my_questions" not in set(table[cols["link_id"]])
-    text_of = {item["linkId"]: item["text"] for item in questions(load("surgery"))}
-    assert all(text_of[link] == question
-               for link, question in zip(table[cols["link_id"]], table[cols["question"]]))
+    names = {o.id: o.name for o in case.options}
+    for link, question in zip(table[cols["link_id"]], table[cols["question"]]):
+        text = index(B.OPINION.form(case, "dr-okafor"))[link]["text"]
+        option = link.split(".")[0] if "." in link else None
+        assert question == (f"{names[option]}: {text}" if option else text)
 
 
-def test_unanswered_follows_enable_when_and_skips_opinions_without_a_form():
+def test_unanswered_follows_enable_when():
     base = load_example("knee_mri").opinions[0].answers
     answers = {**base, "changes_treatment": False}
     answers.pop("changes_treatment_explain")
-    case = case_with(dict(form_kind="medical_test", answers=answers), dict(diagnosis="no form"))
+    case = case_with(dict(form_kind="medical_test", answers=answers, diagnosis="Torn meniscus"))
     links = list(compare.unanswered_table(case)[TEXT["unanswered_columns"]["link_id"]])
-    assert links == ["daily_later"]  # the explanation is hidden when the answer is "no"
+    assert links == ["date", "recommended_option", "confidence", "what_if_wait"]
+    # the explanation is hidden when the answer is "no"; nothing about a choice was said
     assert compare.unanswered_table(case_with()).empty

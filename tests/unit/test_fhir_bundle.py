@@ -1,4 +1,4 @@
-"""sonb.report.fhir_bundle / case_from_fhir_bundle: the filled forms as FHIR, and back."""
+"""sonb.fhir.fhir_bundle / case_from_fhir_bundle: the filled forms as FHIR, and back."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ import uuid
 
 import pytest
 
+from sonb import binding as B
 from sonb import questionnaire as qn
 from sonb.errors import SonbError
 from sonb.examples import load_example
-from sonb.model import Readiness
-from sonb.report import (
+from sonb.fhir import (
     FORM_SYSTEM,
-    OPINION_SYSTEM,
     case_from_fhir_bundle,
     fhir_bundle,
     read_fhir_bundle,
@@ -29,17 +28,25 @@ def case():
     return load_example("back_pain")
 
 
-def targets(bundle: dict) -> list[tuple[str, str]]:
-    return [(e["resource"]["identifier"]["system"], e["resource"]["identifier"]["value"])
-            for e in bundle["entry"]]
+def parts(bundle: dict) -> list[str]:
+    assert {e["resource"]["identifier"]["system"] for e in bundle["entry"]} <= {FORM_SYSTEM}
+    return [e["resource"]["identifier"]["value"] for e in bundle["entry"]]
+
+
+def at(bundle: dict, part: str) -> int:
+    """The index of the entry for one part of the case."""
+    return parts(bundle).index(part)
 
 
 def blanked(case):
-    """The case with every form it exports emptied out."""
+    """The case with every form it exports emptied out (nothing is left to export)."""
     return case.model_copy(deep=True, update={
-        "decision": "", "kind": None, "assessment": {},
-        "readiness_before": Readiness(), "readiness_after": Readiness(),
-        "opinions": [op.model_copy(update={"answers": {}, "form_kind": None}) for op in case.opinions],
+        "decision": "", "kind": None, "assessment": {}, "clinicians": [], "options": [],
+        "opinions": [], "plan": B.PLAN.write(case, None, {}).plan,
+        "preferences": B.PREFERENCES.write(case, None, {}).preferences.model_copy(
+            update={"factors": []}),
+        "readiness_before": B.READINESS_BEFORE.write(case, None, {}).readiness_before,
+        "choice": B.CHOICE.write(case, None, {}).choice,
     })
 
 
@@ -48,13 +55,16 @@ def blanked(case):
 def test_bundle_holds_one_response_per_filled_form(case):
     bundle = fhir_bundle(case)
     assert bundle["resourceType"] == "Bundle" and bundle["type"] == "collection"
-    assert targets(bundle) == [
-        (FORM_SYSTEM, "assessment"), (FORM_SYSTEM, "readiness_before"),  # "after" is unanswered
-        *((OPINION_SYSTEM, op.id) for op in case.opinions),
+    assert parts(bundle) == [
+        "assessment", *(f"option/{o.id}" for o in case.options),
+        *(f"clinician/{c.id}" for c in case.clinicians), "plan",
+        *(f"opinion/{op.clinician_id}" for op in case.opinions), "preferences",
+        "readiness_before",  # "after" and the choice are unanswered
     ]
     questionnaires = [e["resource"]["questionnaire"] for e in bundle["entry"]]
-    assert questionnaires == [qn.URL_PREFIX + "assessment", qn.URL_PREFIX + "readiness",
-                              *([qn.URL_PREFIX + "surgery"] * 3)]
+    assert questionnaires[at(bundle, "assessment")] == qn.URL_PREFIX + "assessment"
+    assert questionnaires[at(bundle, "readiness_before")] == qn.URL_PREFIX + "readiness"
+    assert questionnaires[at(bundle, "opinion/dr-okafor")] == qn.URL_PREFIX + "opinion.surgery"
 
 
 def test_bundle_validates_as_fhir_r4b(case, intl_case):
@@ -81,12 +91,14 @@ def test_the_resume_code_never_leaves_in_the_bundle(case):
 
 
 def test_opinion_responses_name_the_doctor_and_the_date(case):
-    response = fhir_bundle(case)["entry"][2]["resource"]
+    bundle = fhir_bundle(case)
+    response = bundle["entry"][at(bundle, "opinion/dr-hughes")]["resource"]
     assert response["author"] == {"identifier": {"system": "urn:sonb:clinician", "value": "dr-hughes"},
                                   "display": "Dr. Tom Hughes"}
     assert response["authored"] == "2025-02-20"
-    answers = qn.from_response(qn.load("surgery"), response)
-    assert answers == case.opinions[0].answers
+    answers = qn.from_response(B.OPINION.form(case, "dr-hughes"), response)
+    assert answers == B.OPINION.read(case, "dr-hughes")
+    assert answers["spinal-fusion.risks"] == case.opinions[0].views["spinal-fusion"].risks
 
 
 def test_a_case_with_no_answers_gives_an_empty_bundle(case):
@@ -95,10 +107,14 @@ def test_a_case_with_no_answers_gives_an_empty_bundle(case):
     R4B.Bundle.model_validate(bundle)
 
 
-def test_answers_that_do_not_fit_their_form_name_the_doctor(case):
-    case.opinions[0].answers = {"no_such_question": "x"}
-    with pytest.raises(SonbError, match="Dr. Tom Hughes"):
-        fhir_bundle(case)
+def test_answers_another_form_gave_are_not_exported_and_not_lost(case):
+    switched = B.switch_opinion_form(case, "dr-hughes", "medical_test").case
+    bundle = fhir_bundle(switched)
+    response = bundle["entry"][at(bundle, "opinion/dr-hughes")]["resource"]
+    assert response["questionnaire"] == qn.URL_PREFIX + "opinion.medical_test"
+    assert "Spinal fusion at L4-L5" not in json.dumps(response)  # the surgery's name: set aside
+    restored = case_from_fhir_bundle(bundle, switched)
+    assert restored == switched and restored.opinion_of("dr-hughes").set_aside
 
 
 # -- import --------------------------------------------------------------------------------
@@ -109,22 +125,26 @@ def test_round_trip_gives_the_same_case(case, intl_case):
         assert case_from_fhir_bundle(json.loads(text), source) == source
 
 
-def test_import_fills_a_blanked_case_back_in(case):
+def test_import_fills_the_answers_back_in(case):
     bundle = fhir_bundle(case)
-    empty = blanked(case)
-    restored = case_from_fhir_bundle(bundle, empty)
-    assert restored == case.model_copy(update={"readiness_after": Readiness()})
-    assert empty == blanked(case)  # the case given is not changed
+    emptied = case.model_copy(deep=True, update={"decision": "", "assessment": {},
+                                                 "readiness_before": B.READINESS_AFTER.write(
+                                                     case, None, {}).readiness_after})
+    emptied = B.OPINION.write(emptied, "dr-okafor", {})
+    before = emptied.model_copy(deep=True)
+    restored = case_from_fhir_bundle(bundle, emptied)
+    assert restored == case
+    assert emptied == before  # the case given is not changed
 
 
 def test_import_replaces_only_the_parts_in_the_bundle(case):
     bundle = fhir_bundle(case)
-    bundle["entry"] = [e for e in bundle["entry"] if e["resource"]["identifier"]["value"] == "op-okafor"]
-    changed = case.model_copy(deep=True)
-    changed.opinions[1].answers = {"name": "Something else"}
-    changed.decision = "Kept as it is"
+    bundle["entry"] = [e for e in bundle["entry"]
+                       if e["resource"]["identifier"]["value"] == "opinion/dr-okafor"]
+    changed = B.OPINION.write(case, "dr-okafor", {"name": "Something else"})
+    changed = changed.model_copy(update={"decision": "Kept as it is"})
     restored = case_from_fhir_bundle(bundle, changed)
-    assert restored.opinions[1].answers == case.opinions[1].answers
+    assert restored.opinion_of("dr-okafor") == case.opinion_of("dr-okafor")
     assert restored.decision == "Kept as it is"
 
 
@@ -136,8 +156,14 @@ def _bad(mutate):
     return make
 
 
+def _opinion(bundle) -> dict:
+    return bundle["entry"][at(bundle, "opinion/dr-hughes")]["resource"]
+
+
 def _set_answer(bundle, value):
-    bundle["entry"][2]["resource"]["item"][0]["item"][0]["answer"] = [value]
+    """Change the answer to the surgery's name in Dr Hughes's notes."""
+    about = next(i for i in _opinion(bundle)["item"] if i["linkId"] == "about")
+    about["item"][0]["answer"] = [value]
 
 
 BAD_BUNDLES = {
@@ -152,17 +178,22 @@ BAD_BUNDLES = {
                        "Entry 2 of the FHIR Bundle: It is not a QuestionnaireResponse"),
     "no identifier": (_bad(lambda b: b["entry"][0]["resource"].pop("identifier")),
                       "Entry 1 of the FHIR Bundle: It does not say which part"),
-    "unknown opinion": (_bad(lambda b: b["entry"][3]["resource"]["identifier"].update(value="op-x")),
-                        "Entry 4 of the FHIR Bundle: It holds answers for an opinion that is not"),
-    "unknown form": (_bad(lambda b: b["entry"][2]["resource"].update(questionnaire="urn:x")),
-                     "Entry 3 of the FHIR Bundle: It holds answers to a form sonb does not know"),
+    "unknown part": (_bad(lambda b: b["entry"][0]["resource"]["identifier"].update(value="diary")),
+                     "Entry 1 of the FHIR Bundle: It does not say which part"),
+    "unknown opinion": (_bad(lambda b: _opinion(b)["identifier"].update(value="opinion/dr-x")),
+                        "Entry 11 of the FHIR Bundle: It holds answers for an opinion that is not"),
+    "unknown record": (_bad(lambda b: b["entry"][1]["resource"]["identifier"].update(
+                           value="option/no-such-option")),
+                       "Entry 2 of the FHIR Bundle: It holds answers for a choice or a person"),
+    "unknown form": (_bad(lambda b: _opinion(b).update(questionnaire="urn:x")),
+                     "Entry 11 of the FHIR Bundle: It holds answers to a form sonb does not know"),
     "wrong form": (_bad(lambda b: b["entry"][0]["resource"].update(questionnaire=qn.URL_PREFIX + "plan")),
                    "Entry 1 of the FHIR Bundle: These answers belong to another form"),
     "wrong value kind": (_bad(lambda b: _set_answer(b, {"valueBoolean": True})),
-                         "Entry 3 of the FHIR Bundle: The answers to"),
+                         "Entry 11 of the FHIR Bundle: The answers to"),
     "too long": (_bad(lambda b: _set_answer(b, {"valueString": "x" * 201})), "at most 200"),
-    "twice": (_bad(lambda b: b["entry"].append(copy.deepcopy(b["entry"][2]))),
-              "Entry 6 of the FHIR Bundle repeats answers"),
+    "twice": (_bad(lambda b: b["entry"].append(copy.deepcopy(b["entry"][at(b, "opinion/dr-hughes")]))),
+              "Entry 16 of the FHIR Bundle repeats answers"),
 }
 
 
