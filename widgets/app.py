@@ -9,17 +9,17 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-import re
 import threading
 
 import ipywidgets as W
 
 from sonb import Case, CaseStore, SonbError, casefile
 from sonb.errors import CaseNotFound
+from sonb.model import resume_code_problem
 from sonb.safe import esc
 
 from .common import html, style_widget, ui
-from .downloads import data_link
+from .downloads import DownloadButton
 from .parts import dispose, label_style
 from .session import CaseSession
 
@@ -98,10 +98,11 @@ class SecondOpinionApp(W.VBox):
         self.open_case(self.store.create(case))
 
     def resume(self, code: str) -> None:
-        code = code.strip()
-        if not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", code):  # the form of Case.id
-            self._say(ui("start", "bad_code"))
+        problem = resume_code_problem(code)
+        if problem:
+            self._say(ui("start", problem, n=len(code.strip())))
             return
+        code = code.strip()
         try:
             case = self.store.load(code)
         except CaseNotFound:
@@ -143,11 +144,13 @@ class SecondOpinionApp(W.VBox):
         self.progress = W.HTML()
         self.step_title = W.HTML()
         self.content = W.VBox()
-        self.download = W.HTML()
+        self.download = DownloadButton(ui("case_bar", "download_make"), ui("case_bar", "download"),
+                                       lambda: (f"sonb-case-{self.session.case.id}.json",
+                                                "application/json",
+                                                casefile.dumps(self.session.case).encode("utf-8")))
         code = W.HTML(f'<p>{esc(ui("case_bar", "code"))} <code class="sonb-code">'
                       f"{esc(case.id)}</code></p>")
-        self.session.on_change(lambda _case: self._refresh_download())
-        self._refresh_download()
+        self.session.on_change(lambda _case: self.download.clear())
         self.body.children = [
             W.VBox([code, W.HBox([self.session.status, self.download],
                                  layout=W.Layout(flex_flow="row wrap", align_items="center",
@@ -223,9 +226,3 @@ class SecondOpinionApp(W.VBox):
             button.button_style = "info" if i == index else ""
         self.back.disabled = index == 0
         self.next.disabled = index == len(STEPS) - 1
-
-    def _refresh_download(self) -> None:
-        case = self.session.case
-        self.download.value = data_link(f"sonb-case-{case.id}.json", "application/json",
-                                        casefile.dumps(case).encode("utf-8"),
-                                        ui("case_bar", "download"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import ipywidgets as W
 
 from sonb import Clinician, Role
-from sonb import questionnaire as Q
+from sonb import binding as B
 from sonb.compare import suggested_professionals
 from sonb.model import ROLE_LABELS
 from sonb.safe import esc
 
-from .common import RecordList, bullet_list, html, ui
+from .common import bullet_list, html, ui
+from .records import RecordList
 from .step import StepView
 
 
@@ -19,18 +20,14 @@ def describe(c: Clinician) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _new_or_updated(record, answers):
-    return Q.apply_answers(record, answers) if record is not None else Clinician.parse(answers)
-
-
 class DoctorsView(StepView):
     key = "doctors"
 
     def build(self) -> W.Widget:
-        self.people = RecordList(
-            Q.load("clinician"), self.case.clinicians, describe=describe,
-            to_answers=Q.record_answers, apply=_new_or_updated, commit=self._commit,
-            add_label=ui("steps", "doctors", "add"), empty_text=ui("steps", "doctors", "none"))
+        self.people = RecordList(self.session, B.CLINICIAN, describe=describe,
+                                 add_label=ui("steps", "doctors", "add"),
+                                 empty_text=ui("steps", "doctors", "none"),
+                                 on_saved=lambda _c: self._show_notes())
         self.warnings = W.HTML()
         self.suggestions = W.HTML()
         self.refresh()
@@ -40,13 +37,8 @@ class DoctorsView(StepView):
             self.suggestions,
         ])
 
-    def _commit(self, clinicians: list) -> dict:
-        problems = self.save(clinicians=clinicians)
-        self._show_notes()
-        return problems
-
     def refresh(self) -> None:
-        self.people.set_records(self.case.clinicians)
+        self.people.refresh()
         self._show_notes()
 
     def _show_notes(self) -> None:

@@ -14,6 +14,8 @@ import ipywidgets as W
 from sonb import SonbError
 from sonb.safe import esc
 
+from .common import ui
+
 log = logging.getLogger("sonb.app")
 
 MakeFile = Callable[[], "tuple[str, str, bytes]"]  # -> (file name, MIME type, content)
@@ -39,17 +41,22 @@ class DownloadButton(W.VBox):
 
     def run(self) -> None:
         self.button.disabled = True
-        self.result.value = '<span class="sonb-status" role="status">Making your file. Please wait…</span>'
+        self.result.value = f'<span class="sonb-status" role="status">{esc(ui("files", "making"))}</span>'
         try:
             filename, mime, content = self._make()
         except SonbError as exc:
             self._fail(str(exc), exc)
         except Exception as exc:  # never leave the patient waiting on a broken button
-            self._fail("Sorry, we could not make this file. Your case is saved. Please try again later.", exc)
+            self._fail(ui("files", "failed"), exc)
         else:
             self.result.value = data_link(filename, mime, content, self._link_label)
         finally:
             self.button.disabled = False
+
+    def clear(self) -> None:
+        """Take the link away (the file it holds is out of date)."""
+        if self.result.value:
+            self.result.value = ""
 
     def _fail(self, message: str, exc: Exception) -> None:
         self.result.value = f'<div class="sonb-error" role="alert">{esc(message)}</div>'

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from sonb import InvalidInput
-from sonb import questionnaire as Q
+from sonb import binding as B
 from sonb.plan import checklist_rows, warnings
 from sonb.safe import esc
 
+from .bound import BoundForm
 from .common import html, rows_html, ui
 from .papers import chosen_kinds, forms_button
-from .questionnaire import QuestionnaireForm
 from .step import StepView
 
 
@@ -19,8 +18,7 @@ class PlanView(StepView):
     key = "plan"
 
     def build(self) -> W.Widget:
-        self.form = QuestionnaireForm(Q.load("plan"), Q.record_answers(self.case.plan),
-                                      on_change=self._changed)
+        self.form = BoundForm(self.session, B.PLAN, on_saved=lambda _c: self._show())
         self.checklist = W.HTML()
         self.warnings = W.HTML()
         self._show()
@@ -33,17 +31,8 @@ class PlanView(StepView):
         ])
 
     def refresh(self) -> None:
-        self.form.set_answers(Q.record_answers(self.case.plan))
+        self.form.refresh()
         self._show()
-
-    def _changed(self, answers: dict) -> dict:
-        try:
-            plan = Q.apply_answers(self.case.plan, answers)
-        except InvalidInput as exc:
-            return exc.problems
-        problems = self.save(plan=plan)
-        self._show()
-        return {k.split(".")[-1]: v for k, v in problems.items()}
 
     def _show(self) -> None:
         found = warnings(self.case.plan)

@@ -18,7 +18,7 @@ log = logging.getLogger("sonb.app")
 
 
 class CaseSession:
-    """Holds the case being edited. `update(case)` validates, saves a revision and notifies.
+    """Holds the case being edited. `save(case)` saves a revision, says so, and notifies.
 
     A save that conflicts with a newer revision writes nothing; the page keeps the patient's
     changes and says so (they can download their case file).
@@ -35,16 +35,20 @@ class CaseSession:
     def on_change(self, listener: Callable[[Case], None]) -> None:
         self._listeners.append(listener)
 
-    def update(self, case: Case) -> dict[str, str]:
-        """Validate and save `case`. Returns problems (field -> message); empty when saved."""
-        try:
-            case = Case.parse(case.model_dump(mode="json"), "Your case")
-        except InvalidInput as exc:  # nothing changes; the caller shows the problems
-            return exc.problems
+    def save(self, case: Case, checked: bool = False) -> dict[str, str]:
+        """Save `case` as a new revision. `checked`: the case was validated just now (as
+        `sonb.binding` does), so the store need not validate it again. Returns problems
+        (field -> message); empty when saved. The status line says what happened."""
+        if not checked:
+            try:
+                case = Case.parse(case.model_dump(mode="json"), "Your case")
+            except InvalidInput as exc:  # nothing changes; the caller shows the problems
+                self.not_saved(next(iter(exc.problems.values())))
+                return exc.problems
         previous, self.case = self.case, case
         if not self.conflict:
             try:
-                self.case = self.store.save(case)
+                self.case = self.store.save(case, checked=True)
             except ConflictError:
                 self.conflict = True
                 log.warning("save conflict ref=%s", log_ref(case.id))
@@ -59,6 +63,13 @@ class CaseSession:
         for listener in self._listeners:
             listener(self.case)
         return {}
+
+    def not_saved(self, problem: str, question: str | None = None) -> None:
+        """Say in the status line that the last change was not saved, and why."""
+        if question:
+            self._show(ui("case_bar", "not_saved_field", question=question, problem=problem), True)
+        else:
+            self._show(ui("case_bar", "not_saved_because", problem=problem), True)
 
     def _show(self, text: str, error: bool = False) -> None:
         css = "sonb-error" if error else "sonb-status"

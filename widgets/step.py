@@ -38,7 +38,3 @@ class StepView:
     @property
     def case(self):
         return self.session.case
-
-    def save(self, **changes) -> dict[str, str]:
-        """Save a copy of the case with these top-level fields changed; returns problems."""
-        return self.session.update(self.case.model_copy(update=changes))

@@ -71,7 +71,7 @@ def test_a_view_is_built_once_and_refreshed_when_shown_again(app):
     doctors = app.view(1)
     app.step_buttons[1].click()
     built = doctors.widget
-    add_record(doctors.people, name="Dr Ng")
+    add_record(doctors.people, name="Dr Ng", role="second_opinion")
     app.step_buttons[0].click()
     app.step_buttons[1].click()
     assert app.view(1) is doctors and doctors.widget is built
@@ -135,9 +135,9 @@ def test_a_whole_journey_is_saved_at_every_step(app, stored):
     for clinician_id, (diagnosis, option, sure, question) in notes.items():
         forms.picker.value = clinician_id
         assert forms.kind.value == "surgery"
-        answer(forms.said, date=dt.date(2030, 2, 3), diagnosis=diagnosis,
+        answer(forms.form, date=dt.date(2030, 2, 3), diagnosis=diagnosis,
                recommended_option=option, confidence=sure)
-        answer(forms.form, name="Arthroscopy", risks=f"Risks as {diagnosis}")
+        answer(forms.form, name="Arthroscopy", **{f"{option}.risks": f"Risks as {diagnosis}"})
         ask_my_question(forms.form, question)
     saved = stored(case_id)
     for clinician_id, (diagnosis, option, sure, question) in notes.items():
@@ -145,8 +145,8 @@ def test_a_whole_journey_is_saved_at_every_step(app, stored):
         assert (opinion.diagnosis, opinion.recommended_option, opinion.confidence) == (
             diagnosis, option, sure)
         assert opinion.date == dt.date(2030, 2, 3) and opinion.form_kind == DecisionKind.surgery
-        assert opinion.answers == {"name": "Arthroscopy", "risks": f"Risks as {diagnosis}",
-                                   "my_questions": [question]}
+        assert opinion.answers == {"name": "Arthroscopy", "my_questions": [question]}
+        assert opinion.views[option].risks == f"Risks as {diagnosis}"
     assert len(saved.opinions) == 2
 
     # 5. Compare: differences marked, and guidance.
@@ -206,7 +206,6 @@ def test_every_change_is_a_new_revision_and_the_status_says_saved(app, store):
 
 
 def test_the_download_link_is_the_current_case_file(app, stored):
-    assert 'download="sonb-case-' in app.download.value
     assert downloaded(app) == stored(app.session.case.id)
     answer(app.view(0).form, decision="Changed 改变 تغيير")
     assert downloaded(app).decision == "Changed 改变 تغيير"
@@ -247,8 +246,8 @@ def test_an_empty_name_is_flagged_beside_it_and_nothing_is_saved(app, stored):
 
 def test_records_can_be_edited_and_removed(app, stored):
     people = show(app, 1).people
-    add_record(people, name="Dr Ng")
-    add_record(people, name="Dr Li")
+    add_record(people, name="Dr Ng", role="second_opinion")
+    add_record(people, name="Dr Li", role="other_professional")
     row_button(people, 0, "Edit").click()
     assert people.form.control("name").widget.value == "Dr Ng"
     people.form.control("name").widget.value = "Dr Ng Wei"
@@ -300,12 +299,13 @@ def test_html_typed_anywhere_is_shown_escaped_on_every_step(store):
     doctors = show(app, 1)
     assert add_record(doctors.people, name=XSS, specialty=XSS, role="first_opinion",
                       connected_to_first=True)
-    assert add_record(doctors.people, name=f"Dr Two {XSS}", connected_to_first=True)
+    assert add_record(doctors.people, name=f"Dr Two {XSS}", role="second_opinion",
+                      connected_to_first=True)
     answer(show(app, 2).form, insurer_reference=XSS)
     forms = show(app, 3)
     for clinician in app.session.case.clinicians:
         forms.picker.value = clinician.id
-        answer(forms.said, diagnosis=XSS, recommended_option="o1")
+        answer(forms.form, diagnosis=XSS, recommended_option="o1")
         answer(forms.form, name=XSS)
         ask_my_question(forms.form, XSS)
     for index in range(6):

@@ -1,4 +1,6 @@
-"""QuestionnaireForm: every item type renders, answers bind both ways, bad input is flagged."""
+"""QuestionnaireForm: every item type renders, answers bind both ways, bad input is flagged,
+only the answers of shown items are checked, and every problem is shown where it can be fixed.
+Which control each item gets, and what the renderer refuses: test_renderer_registry.py."""
 
 from __future__ import annotations
 
@@ -7,8 +9,10 @@ import html
 
 import ipywidgets as W
 import pytest
+from traitlets import TraitError
 
 from sonb import questionnaire as Q
+from sonb._datafiles import texts
 from sonb.model import Case, Factor, Option, Preferences
 from sonb.widgets.questionnaire import QuestionnaireForm
 
@@ -29,6 +33,18 @@ PERCENT = {"linkId": "percent", "type": "integer", "text": "How many out of 100?
     {"url": Q.MIN_VALUE, "valueInteger": 0}, {"url": Q.MAX_VALUE, "valueInteger": 100}]}
 NUMBERS = {"resourceType": "Questionnaire", "status": "active", "title": "Numbers",
            "item": [NUMBER, PERCENT]}
+
+
+FORM_TEXT = texts("ui")["form"]
+YES_NO = [(FORM_TEXT["yes"], True), (FORM_TEXT["no"], False)]
+BLANK = FORM_TEXT["blank"]
+
+
+def message(key: str, **values) -> str:
+    """A message of sonb.questionnaire shown beside a field."""
+    if hasattr(Q, "message"):
+        return Q.message(key, **values)
+    return Q.MESSAGES[key].format(**values)
 
 
 class Recorder:
@@ -58,7 +74,8 @@ def integer_bounds(item: dict):
 
 
 def check_control(item: dict, widget: W.Widget) -> None:
-    """The widget fits the item's type (see widgets/questionnaire.py make_control)."""
+    """The widget fits the item's type (see CONTROLS and DEFAULT_CONTROL in
+    widgets/questionnaire.py). Every control starts unanswered."""
     kind, label = item["type"], item["text"] + (" (required)" if item.get("required") else "")
     if kind == "string" and item.get("repeats"):
         assert isinstance(widget, W.VBox)
@@ -68,23 +85,29 @@ def check_control(item: dict, widget: W.Widget) -> None:
         boxes = [w for w in walk(widget) if isinstance(w, W.Checkbox)]
         assert [b.description for b in boxes] == [text for text, _code in choice_labels(item)]
         assert not any(b.value for b in boxes)
-    elif kind == "choice":
+    elif kind == "choice" and len(item["answerOption"]) > 5:  # a long list: a drop-down
         assert isinstance(widget, W.Dropdown) and widget.description == label
-        assert list(widget.options) == [("—", None), *choice_labels(item)] and widget.value is None
+        assert list(widget.options) == [(BLANK, None), *choice_labels(item)] and widget.value is None
+    elif kind == "choice":  # a short single choice: radio buttons, none chosen
+        assert isinstance(widget, W.RadioButtons) and widget.description == label
+        assert list(widget.options) == choice_labels(item)
+        assert widget.value is None and widget.index is None
     elif kind == "boolean":
-        assert isinstance(widget, W.Dropdown) and widget.description == label
-        assert list(widget.options) == [("—", None), ("Yes", True), ("No", False)]
-        assert widget.value is None
+        assert isinstance(widget, W.RadioButtons) and widget.description == label
+        assert list(widget.options) == YES_NO
+        assert widget.value is None and widget.index is None
     elif kind == "integer" and None not in integer_bounds(item) and (
             integer_bounds(item)[1] - integer_bounds(item)[0] <= 10):
         lo, hi = integer_bounds(item)
         assert isinstance(widget, W.Dropdown) and widget.description == label
-        assert list(widget.options) == [("—", None), *[(str(n), n) for n in range(lo, hi + 1)]]
+        assert list(widget.options) == [(BLANK, None), *[(str(n), n) for n in range(lo, hi + 1)]]
+        assert widget.value is None
     else:
         expected = {"string": W.Text, "text": W.Textarea, "date": W.DatePicker,
                     "integer": W.Text}[kind]
         assert isinstance(widget, expected) and widget.description == label
         assert kind != "text" or not isinstance(widget, W.Text)
+    assert "sonb-field" in widget._dom_classes or isinstance(widget, W.VBox)
 
 
 @pytest.mark.parametrize("name", [*ALL_FORMS, "numbers"])
@@ -129,7 +152,7 @@ def test_a_whole_number_without_bounds_is_typed_and_a_letter_is_flagged_beside_i
     field = form.control("count").widget
     assert isinstance(field, W.Text)
     field.value = "12a"
-    assert error_text(form, "count") == Q.MESSAGES["integer"]
+    assert error_text(form, "count") == message("integer")
     assert on_change.calls == []
     assert error_text(form, "percent") == ""
     field.value = " 12 "
@@ -318,3 +341,162 @@ def test_html_in_option_names_and_answers_is_shown_escaped():
     assert not any(XSS in value for value in shown_html)
     assert any(XSS_ESCAPED in value for value in shown_html)  # the group for Choice <img...>
     assert form.control("diagnosis").widget.value == XSS  # a text box shows text as typed
+
+
+# -- radio groups ----------------------------------------------------------------------------
+
+def test_a_yes_no_question_is_a_radio_group_that_starts_unanswered_and_round_trips():
+    form, on_change = form_of(Q.load("assessment"))
+    radios = form.control("emergency").widget
+    assert isinstance(radios, W.RadioButtons) and list(radios.options) == YES_NO
+    assert radios.index is None and form.answers == {}  # nothing looks chosen
+    form.set_answers({"emergency": False})
+    assert radios.value is False and radios.index == 1 and form.answers == {"emergency": False}
+    assert on_change.calls == []
+    radios.set_state({"index": 0})  # what the browser sends when "Yes" is clicked
+    assert on_change.calls[-1] == {"emergency": True}
+    form.set_answers({})  # back to unanswered, not to "No"
+    assert radios.index is None and radios.value is None and form.answers == {}
+
+
+def test_a_short_choice_is_a_radio_group_and_a_value_from_the_browser_is_still_checked():
+    form, on_change = form_of(Q.load("clinician"))
+    role = form.control("role").widget
+    assert isinstance(role, W.RadioButtons) and role.value is None
+    codes = [code for _label, code in role.options]
+    form.set_answers({"role": codes[1]})
+    assert role.index == 1 and form.answers == {"role": codes[1]}
+    with pytest.raises(TraitError):  # an index the page never offered: ipywidgets refuses it
+        role.set_state({"index": len(codes)})
+    assert form.answers == {"role": codes[1]} and on_change.calls == []
+    role.set_state({"index": 0})
+    assert on_change.calls == [{"role": codes[0]}]
+
+
+def test_the_0_to_5_scores_stay_drop_downs_that_start_blank():
+    form, _ = form_of(Q.preferences_questionnaire(CASE))
+    score = form.control("weight.cost").widget
+    assert isinstance(score, W.Dropdown) and score.value is None
+    assert score.options[0] == (BLANK, None)
+
+
+# -- only the shown items are checked ------------------------------------------------------------
+
+def test_a_hidden_invalid_answer_does_not_block_later_changes():
+    """medical_test: Yes, then an explanation that is too long, then No. The explanation hides
+    with its problem; its answer is dropped (FHIR), so the form keeps passing changes on."""
+    form, on_change = form_of(Q.load("medical_test"))
+    form.control("changes_treatment").widget.value = True
+    form.control("changes_treatment_explain").widget.value = "x" * 6000
+    assert error_text(form, "changes_treatment_explain") == message("too_long", max=5000)
+    assert on_change.calls == [{"changes_treatment": True}]  # the long text is not passed on
+    form.control("changes_treatment").widget.value = False
+    assert not shown(item_box(form, "changes_treatment_explain"))
+    assert form.problems == {} and error_text(form, "changes_treatment_explain") == ""
+    assert on_change.calls[-1] == {"changes_treatment": False}
+    form.control("name").widget.value = "Knee MRI"
+    assert on_change.calls[-1] == {"changes_treatment": False, "name": "Knee MRI"}
+    form.control("changes_treatment").widget.value = True  # shown again: checked again
+    assert error_text(form, "changes_treatment_explain") == message("too_long", max=5000)
+    assert on_change.calls[-1] == {"changes_treatment": False, "name": "Knee MRI"}
+
+
+def test_on_invalid_hears_of_a_change_that_is_not_passed_on():
+    heard = []
+    form = QuestionnaireForm(Q.load("surgery"), on_change=Recorder(), on_invalid=heard.append)
+    form.control("name").widget.value = "n" * 300
+    assert heard == [{"name": message("too_long", max=200)}]
+    assert form.first_problem() == ("What is the name of the surgery?", message("too_long", max=200))
+    form.control("name").widget.value = "Knee surgery"
+    assert len(heard) == 1 and form.first_problem() is None
+
+
+# -- every problem is shown where it can be fixed ------------------------------------------------
+
+def test_problems_of_no_field_are_shown_at_the_top_of_the_form():
+    form, _ = form_of(Q.load("clinician"))
+    form.show_problems({"(whole record)": "This case is too large to save.",
+                        "opinions[0]": "must be a group of fields",
+                        "name": "Another doctor has this name."})
+    top = form.children[0]
+    assert isinstance(top, W.HTML) and shown(top) and "sonb-form-problems" in top._dom_classes
+    assert '<div class="sonb-error" role="alert">' in top.value
+    assert "This case is too large to save." in plain(top.value)
+    assert "opinions[0]: must be a group of fields" in plain(top.value)
+    assert error_text(form, "name") == "Another doctor has this name."  # beside its field
+    assert form.first_problem() == (Q.load("clinician")["title"], "This case is too large to save.")
+    form.show_problems({})
+    assert not shown(top) and form.first_problem() is None
+
+
+def test_the_top_message_comes_after_the_title_and_escapes_html():
+    form = QuestionnaireForm(Q.load("clinician"), show_title=True)
+    form.show_problems({"(whole record)": f"Bad {XSS}"})
+    title, top = form.children[:2]
+    assert "<h3>" in title.value and "sonb-form-problems" in top._dom_classes
+    assert XSS not in top.value and XSS_ESCAPED in top.value
+
+
+def test_a_field_hidden_by_enable_when_is_shown_with_its_problem():
+    form, _ = form_of(Q.load("medical_test"), {"changes_treatment": False})
+    explain = item_box(form, "changes_treatment_explain")
+    assert not shown(explain)
+    form.show_problems({"changes_treatment_explain": "This is too long."})
+    assert shown(explain) and error_text(form, "changes_treatment_explain") == "This is too long."
+    form.show_problems({})
+    assert not shown(explain)
+
+
+NESTED = {"resourceType": "Questionnaire", "status": "active", "title": "Nested", "item": [
+    {"linkId": "any", "type": "boolean", "text": "Any side effects?"},
+    {"linkId": "more", "type": "group", "text": "About them", "enableWhen": [
+        {"question": "any", "operator": "=", "answerBoolean": True}], "item": [
+        {"linkId": "which", "type": "string", "text": "Which ones?"}]}]}
+
+
+def test_a_field_in_a_hidden_group_is_shown_with_its_group():
+    form, _ = form_of(NESTED)
+    group = next(w for w in walk(form) if "sonb-group" in getattr(w, "_dom_classes", ()))
+    assert not shown(group)
+    form.show_problems({"which": "Say which ones."})
+    assert shown(group) and shown(item_box(form, "which"))
+    assert error_text(form, "which") == "Say which ones."
+
+
+def test_the_first_problem_in_form_order_gets_the_focus_when_problems_are_shown(monkeypatch):
+    form, _ = form_of(Q.load("clinician"))
+    focused = []
+    for link_id in ("name", "specialty", "role"):
+        monkeypatch.setattr(form.control(link_id).widget, "focus",
+                            lambda link_id=link_id: focused.append(link_id), raising=False)
+    form.show_problems({"role": "Pick one.", "specialty": "Too long."})  # not in form order
+    assert focused == ["specialty"]
+    specialty = next(i for i in Q.questions(form.questionnaire) if i["linkId"] == "specialty")
+    assert form.first_problem() == (specialty["text"], "Too long.")
+
+
+def test_a_change_does_not_pull_the_focus_back_to_the_field_just_left(monkeypatch):
+    recorder = Recorder()
+    form = QuestionnaireForm(Q.load("clinician"), on_change=recorder)
+    focused = []
+    for link_id in ("name", "specialty"):
+        monkeypatch.setattr(form.control(link_id).widget, "focus",
+                            lambda link_id=link_id: focused.append(link_id), raising=False)
+    form.control("name").widget.value = "n" * 300  # its own problem: the patient is there
+    assert error_text(form, "name") and focused == []
+    form.control("name").widget.value = "Dr Ng"
+    recorder.problems = {"name": "Another doctor has this name."}
+    form.control("specialty").widget.value = "Knees"  # the model finds a problem elsewhere
+    assert focused == ["name"]
+    form.control("specialty").widget.value = "Hips"  # the same problem again: no new jump
+    assert focused == ["name"]
+
+
+def test_the_words_around_the_questions_come_from_ui_json():
+    form, _ = form_of(Q.load("surgery"), {"my_questions": ["First?"]})
+    control = form.control("my_questions").widget
+    add = button(control, FORM_TEXT["add_one_more"])
+    assert add.tooltip == FORM_TEXT["add_tooltip"].format(label="A question you want to ask")
+    remove = control.children[1].children[0].children[1]
+    assert remove.description == FORM_TEXT["remove"]
+    assert remove.tooltip == FORM_TEXT["remove_tooltip"].format(n=1)

@@ -9,9 +9,11 @@ from ipywidgets.widgets.widget import _instances
 from journey import add_record, answer
 from widget_tree import button, error_text, shown
 
-from sonb import Clinician
+from sonb import Case
+from sonb import binding as B
 from sonb import questionnaire as Q
-from sonb.widgets.common import RecordList
+from sonb.widgets.records import RecordList
+from sonb.widgets.session import CaseSession
 from sonb.widgets.parts import dispose, fixed, fixed_layout, label_style
 from sonb.widgets.questionnaire import QuestionnaireForm
 
@@ -60,25 +62,25 @@ def test_a_problem_message_is_made_when_first_needed_and_hidden_when_fixed():
     assert error_text(form, "name") == ""
 
 
-def test_the_record_editor_is_built_once_and_opens_empty_for_a_new_record():
-    saved = []
-    records = RecordList(
-        Q.load("clinician"), [], describe=lambda c: c.name, to_answers=Q.record_answers,
-        apply=lambda r, a: Q.apply_answers(r, a) if r else Clinician.parse(a),
-        commit=lambda rs: saved.append(rs) or {}, add_label="Add", empty_text="None yet.")
+def test_the_record_editor_is_built_once_and_opens_empty_for_a_new_record(store):
+    session = CaseSession(store, store.create(Case()))
+    records = RecordList(session, B.CLINICIAN, describe=lambda c: c.name, add_label="Add",
+                         empty_text="None yet.")
     form = records.form
     assert not records.editing
-    assert add_record(records, name="Dr. Ada Park", specialty="Orthopedics")
+    assert add_record(records, name="Dr. Ada Park", specialty="Orthopedics", role="primary")
     assert not records.editing and not shown(records.editor)
     records.add_button.click()
     assert records.form is form and records.editing
     assert form.control("name").value is None and form.control("specialty").value is None
+    assert form.control("role").value is None  # not the last record's answer
     button(records.editor, "Cancel").click()
     rows = records.items.children
-    records.set_records(records.records)  # unchanged: the list is not drawn again
+    records.refresh()  # unchanged: the list is not drawn again
     assert records.items.children is rows
     button(records.items, "Edit").click()
     assert form.control("name").value == "Dr. Ada Park"
     answer(form, name="Dr. Ada Park-Lee")
     button(records.editor, "Save").click()
-    assert saved[-1][0].name == "Dr. Ada Park-Lee"
+    assert [c.name for c in session.case.clinicians] == ["Dr. Ada Park-Lee"]
+    assert store.load(session.case.id) == session.case

@@ -80,9 +80,11 @@ def plain(html: str) -> str:
 
 
 def downloaded(app) -> Case:
-    """The case in the app's "Download my case file" link (a base64 data: URI)."""
-    match = re.search(r'href="data:application/json;base64,([A-Za-z0-9+/=]+)"', app.download.value)
-    assert match, app.download.value
+    """The case file the app makes when the patient asks for it (a base64 data: URI)."""
+    app.download.button.click()
+    html = app.download.result.value
+    match = re.search(r'href="data:application/json;base64,([A-Za-z0-9+/=]+)"', html)
+    assert match, html
     return casefile.loads(base64.b64decode(match.group(1)))
 
 
