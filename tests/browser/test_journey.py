@@ -60,8 +60,7 @@ VISITS = {
                                          "Infection, blood clots, nerve damage."),
                "Physical therapy": ("No surgery.", "Very few.")},
         form={"What is the name of the surgery?": "Spinal fusion at L4-L5",
-              "What are the risks and side effects? What could go wrong?": "Infection and nerve damage.",
-              "How much will it cost you?": "About $4,000 for me."},
+              "How long until you can go back to work and your usual activities?": "3 months."},
         question="What happens if the fusion does not heal?"),
     "Dr. Grace Okafor": dict(
         date=TODAY - dt.timedelta(days=5),
@@ -72,8 +71,7 @@ VISITS = {
                "Physical therapy": ("Often eases the leg pain.", "Very few."),
                "Wait and see": ("No cost.", "Pain may last longer.")},
         form={"What is the name of the surgery?": "Spinal fusion (she does not suggest it now)",
-              "How well does it work for people like you?": "Not better than therapy for sciatica.",
-              "How much will it cost you?": "About $4,000, same as the first doctor said."},
+              "Where will the surgery take place?": "Lakeside University Hospital."},
         question="How long should I try therapy before thinking of surgery?"),
     "Sam Lindqvist": dict(
         date=TODAY - dt.timedelta(days=2),
@@ -82,7 +80,6 @@ VISITS = {
         wait="It may get better slowly with walking.",
         views={"Physical therapy": ("Stronger back, less pain.", "Some soreness at first.")},
         form={"What is the name of the surgery?": "No surgery: 8 weeks of therapy",
-              "How could it help you?": "Less pain and a stronger back.",
               "How long until you can go back to work and your usual activities?": "Right away."},
         question="Which exercises can I do at my desk?"),
 }
@@ -147,17 +144,21 @@ def plan(page) -> dict:
     return {"visit": visit}
 
 
-def pick_clinician(page, name: str) -> None:
-    """Pick whose notes to show and wait for *their* forms: the page rebuilds both forms, and
-    typing into the old ones before they go would type into forms that are about to vanish."""
+DIAGNOSIS = "What does the doctor think is wrong? (This is the diagnosis.)"
+
+
+def pick_clinician(page, name: str, diagnosis: str = "") -> None:
+    """Pick whose notes to show and wait until the form shows *their* notes (`diagnosis`, blank
+    for someone new): the form is the same for two doctors, and typing before their notes are
+    shown would type into the notes of the one before."""
     picker = field(page, "Whose notes?").locator("select")
     label = picker.locator("option").filter(has_text=name).first.text_content()
     if picker.locator("option:checked").text_content() == label:
         return
-    shown(page).locator(".sonb-form").evaluate_all("forms => forms.forEach(f => f.dataset.old = 'yes')")
     picker.select_option(label=label)
-    expect(shown(page).locator(".sonb-form[data-old]")).to_have_count(0, timeout=WAIT)
-    expect(shown(page).locator(".sonb-form").filter(has_text="When did you see this doctor?")).to_have_count(1)
+    said = shown(page).locator(".sonb-form").filter(has_text="When did you see this doctor?")
+    expect(said).to_have_count(1, timeout=WAIT)
+    expect(field(said, DIAGNOSIS).locator("textarea")).to_have_value(diagnosis, timeout=WAIT)
 
 
 def visit_notes(page, name: str, notes: dict) -> None:
@@ -168,13 +169,13 @@ def visit_notes(page, name: str, notes: dict) -> None:
     fill(said, "What does the doctor think is wrong? (This is the diagnosis.)", notes["diagnosis"])
     choose(said, "Which choice does the doctor suggest?", notes["recommended"])
     choose(said, "How sure is the doctor about this advice?", notes["sure"])
-    fill(said, "What does the doctor say could happen if you wait?", notes["wait"])
+    fill(said, "What could happen if you wait or do not have it?", notes["wait"])
     for option, (helps, risks) in notes["views"].items():
         about = group(said, f"What the doctor said about: {option}")
         fill(about, "How could it help you?", helps)
-        fill(about, "What are the risks and side effects?", risks)
-    form = shown(page).locator(".sonb-form").filter(has_text="What is the name of the surgery?")
-    expect(form).to_have_count(1)
+        fill(about, "What are the risks and side effects? What could go wrong?", risks)
+    form = said  # one form per doctor: the surgery's own questions follow
+    expect(form.get_by_text("What is the name of the surgery?")).to_have_count(1)
     for question, answer in notes["form"].items():
         fill(form, question, answer)
     own = group(form, "Your own questions")
@@ -252,7 +253,7 @@ def test_whole_journey_from_an_empty_case(browser, voila):
         watch.check(page)
     shot(page, "journey-4-forms")
     # picking a clinician again shows what was recorded for them
-    pick_clinician(page, "Dr. Tom Hughes")
+    pick_clinician(page, "Dr. Tom Hughes", VISITS["Dr. Tom Hughes"]["diagnosis"])
     said = shown(page).locator(".sonb-form").filter(has_text="When did you see this doctor?")
     expect(item(said, "What does the doctor think is wrong? (This is the diagnosis.)").locator("textarea")
            ).to_have_value(VISITS["Dr. Tom Hughes"]["diagnosis"])
@@ -302,11 +303,11 @@ def test_whole_journey_from_an_empty_case(browser, voila):
     expect(field(page, "When is your visit with the second doctor?").locator("input")
            ).to_have_value(ready["visit"].isoformat())
     go_to_step(page, 4)
-    pick_clinician(page, "Dr. Grace Okafor")
+    pick_clinician(page, "Dr. Grace Okafor", VISITS["Dr. Grace Okafor"]["diagnosis"])
     said = shown(page).locator(".sonb-form").filter(has_text="When did you see this doctor?")
     expect(field(said, "What does the doctor think is wrong? (This is the diagnosis.)").locator("textarea")
            ).to_have_value(VISITS["Dr. Grace Okafor"]["diagnosis"])
-    form = shown(page).locator(".sonb-form").filter(has_text="What is the name of the surgery?")
+    form = said
     expect(field(form, "A question you want to ask 1").locator("textarea")
            ).to_have_value(VISITS["Dr. Grace Okafor"]["question"])
     go_to_step(page, 5)
@@ -315,10 +316,10 @@ def test_whole_journey_from_an_empty_case(browser, voila):
         expect(side_by_side.first.locator("thead")).to_contain_text(name)
     go_to_step(page, 6)
     choice = shown(page).locator(".sonb-form").filter(has_text="What have you decided?")
-    expect(item(choice, "What have you decided?").locator("select")
-           ).to_have_value(re.compile(".+"))
-    expect(item(choice, "What have you decided?").locator("select option:checked")
-           ).to_have_text("Physical therapy")
+    decided = item(choice, "What have you decided?").get_by_role("radiogroup",
+                                                                 name="What have you decided?")
+    expect(decided.get_by_role("radio", name="Physical therapy")).to_be_checked()
+    expect(decided.locator("input:checked")).to_have_count(1)
     expect(item(choice, "Why did you make this choice?").locator("textarea")).to_have_value(REASONS)
     watch.check(page)
     shot(page, "journey-7-resumed")
@@ -445,6 +446,7 @@ def test_the_downloaded_case_file_opens_the_case_again(browser, voila):
     click(page, "Try the back pain example")
     wait_for_step(page, 1)
     code = resume_code(page)
+    click(page, "Get my case file")  # made when asked, not pushed to the page on every save
     with page.expect_download() as download:
         page.get_by_role("link", name="Download my case file").click()
     saved = download.value.path().read_bytes()
@@ -511,8 +513,9 @@ def test_the_example_shows_words_not_codes(browser, voila):
             found[f"step {number}"] = bad
     go_to_step(page, 6)
     choice = shown(page).locator(".sonb-form").filter(has_text="What have you decided?")
-    expect(item(choice, "What have you decided?").locator("option")).not_to_have_count(0)
-    offered = item(choice, "What have you decided?").locator("option").evaluate_all(
+    choices = item(choice, "What have you decided?").locator("option, label:has(input[type=radio])")
+    expect(choices).not_to_have_count(0)
+    offered = choices.evaluate_all(
         "options => options.map(o => o.textContent.replace(/\\s+/g, ' ').trim())")
     if "Something else" not in offered:
         found["step 6, What have you decided?"] = [f"offers {offered}, not 'Something else'"]

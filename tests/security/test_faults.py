@@ -130,6 +130,7 @@ def test_two_windows_on_one_case_conflict_and_both_versions_survive(browser, voi
         assert latest.decision == "window A's version"
         assert "window B's version" not in kept
         assert kept[-2:] == ["first words", "window A's version"]
+        ui.click(page_b, "Get my case file")  # B's case file holds B's version
         href = page_b.locator('a.sonb-download[download^="sonb-case-"]').get_attribute("href")
         from_b = casefile.loads(base64.b64decode(href.split(",", 1)[1]))
         assert from_b.id == code and from_b.decision == "window B's version"

@@ -49,7 +49,7 @@ def _app_with_conflict(tmp_path):
     app.new_case()
     code = app.session.case.id
     store.save(store.load(code).model_copy(update={"decision": "from another window"}))
-    problems = app.session.update(app.session.case.model_copy(update={"decision": SECRET}))
+    problems = app.session.save(app.session.case.model_copy(update={"decision": SECRET}))
     assert problems == {} and app.session.conflict
     app._uploaded({"new": [{"content": memoryview(b"not a case file " + SECRET.encode())}]})
     return store, code
