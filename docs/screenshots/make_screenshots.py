@@ -44,6 +44,12 @@ def main() -> None:
                     go_to_step(page, number)
                     page.wait_for_timeout(400)
                     take(page, f"{width}-{number}-{key}")
+                group = page.locator(".sonb-step:visible [role=radiogroup]")
+                group.first.wait_for()
+                group.nth(group.count() - 5).evaluate(  # readiness after, and the choice
+                    "e => e.scrollIntoView({block: 'start'})")
+                page.screenshot(path=str(HERE / f"{width}-6-decide-choice.png"))
+                print("wrote", f"{width}-6-decide-choice")
                 page.context.close()
             browser.close()
     finally:
