@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from ._datafiles import texts
+
 
 class SonbError(ValueError):
     """Base class for every error sonb reports to a user."""
@@ -37,37 +39,11 @@ class CaseNotFound(SonbError, KeyError):
         return str(self.args[0]) if self.args else "Case not found."
 
 
-_MESSAGES = {
-    "missing": "is required",
-    "string_too_long": "is too long: at most {max_length:,} characters",
-    "string_too_short": "cannot be empty",
-    "too_long": "has too many entries: at most {max_length:,}",
-    "string_type": "must be text",
-    "bool_type": "must be yes or no",
-    "bool_parsing": "must be yes or no",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "date_type": "must be a date (YYYY-MM-DD)",
-    "date_parsing": "must be a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
-    "datetime_type": "must be a date and time",
-    "datetime_parsing": "must be a date and time",
-    "datetime_from_date_parsing": "must be a date and time",
-    "enum": "must be one of: {expected}",
-    "literal_error": "must be one of: {expected}",
-    "greater_than_equal": "must be at least {ge}",
-    "less_than_equal": "must be at most {le}",
-    "extra_forbidden": "is not a field sonb knows",
-    "dict_type": "must be a group of fields",
-    "model_type": "must be a group of fields",
-    "list_type": "must be a list",
-    "value_error": "{msg}",
-}
 
 
 def plain_message(error: dict) -> str:
     """One pydantic error -> a short sentence fragment in plain words."""
-    template = _MESSAGES.get(error["type"])
+    template = texts("forms")["model_messages"].get(error["type"])
     ctx = dict(error.get("ctx") or {})
     if error["type"] == "value_error":
         return str(ctx.get("error", error["msg"])).removeprefix("Value error, ")

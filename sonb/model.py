@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from ._datafiles import texts
 from .errors import explain
 
 SCHEMA_VERSION = 1
@@ -68,12 +69,8 @@ class DecisionKind(str, Enum):
     special_treatment = "special_treatment"
 
 
-DECISION_KIND_LABELS = {
-    DecisionKind.new_medicine: "A new medicine",
-    DecisionKind.surgery: "Surgery",
-    DecisionKind.medical_test: "A medical test",
-    DecisionKind.special_treatment: "A special treatment",
-}
+DECISION_KIND_LABELS = {DecisionKind(k): v for k, v in texts("forms")["kind_labels"].items()}
+"""Short names of the kinds of decision, as tables and lists show them (sonb/data/forms.json)."""
 
 
 class Role(str, Enum):
@@ -83,12 +80,8 @@ class Role(str, Enum):
     other_professional = "other_professional"
 
 
-ROLE_LABELS = {
-    Role.primary: "My primary doctor",
-    Role.first_opinion: "First opinion",
-    Role.second_opinion: "Second opinion",
-    Role.other_professional: "Another kind of professional",
-}
+ROLE_LABELS = {Role(k): v for k, v in texts("forms")["role_labels"].items()}
+"""Short names of each person's part in your care (sonb/data/forms.json)."""
 
 
 class HowFound(str, Enum):
