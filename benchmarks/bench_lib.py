@@ -251,14 +251,13 @@ PAGE_JS = r"""
       if (a.tables && texts(app, 'table').filter(visible).length < a.tables) return false;
       return true;
     },
-    // the save status reads "Saved HH:MM" and the case-file link changed (a new revision)
+    // the save status reads "Saved (version N)" with a new N (a new revision)
     saved(a) {
       const app = document.querySelector('.sonb-app');
       if (!app) return false;
       const re = new RegExp(a.pattern);
-      if (!texts(app, '.sonb-status').some(s => re.test(s.textContent.trim()) && visible(s))) return false;
-      const link = app.querySelector('a.sonb-download');
-      return !!link && link.getAttribute('href') !== window.__bm.before;
+      return texts(app, '.sonb-status').some(s => re.test(s.textContent.trim()) && visible(s)
+                                             && s.textContent.trim() !== window.__bm.before);
     },
     // the clinician form is open: a visible "Name" field and a visible Save button
     form(a) {
@@ -297,8 +296,8 @@ PAGE_JS = r"""
                                    else clearInterval(poll); }, 50);
 
   bm.arm = (name, arg, event) => {
-    const link = document.querySelector('.sonb-app a.sonb-download');
-    bm.before = link ? link.getAttribute('href') : null;  // the case-file link before a save
+    const status = document.querySelector('.sonb-app .sonb-status .sonb-status, .sonb-app span.sonb-status');
+    bm.before = status ? status.textContent.trim() : null;  // the save status before a save
     if (conditions[name](arg)) throw new Error('condition ' + name + ' already holds before the action');
     const st = bm.st = { name, arg, t0: null, t1: null, first: null, last: null, mutations: 0 };
     const start = (e) => {

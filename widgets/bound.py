@@ -13,7 +13,7 @@ import ipywidgets as W
 
 from sonb import InvalidInput, binding as B
 
-from .parts import dispose
+from .parts import dispose, fixed_layout
 from .questionnaire import QuestionnaireForm
 from .session import CaseSession
 
@@ -26,7 +26,7 @@ class BoundForm(W.VBox):
 
     def __init__(self, session: CaseSession, binding: B.Binding, target: B.Target = None,
                  autosave: bool = True, on_saved: Callable | None = None):
-        super().__init__()
+        super().__init__(layout=fixed_layout())  # never hidden on its own
         self.session, self.binding, self.target = session, binding, target
         self._autosave, self._on_saved = autosave, on_saved
         self.form: QuestionnaireForm | None = None

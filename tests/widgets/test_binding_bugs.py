@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from sonb import Clinician, DecisionKind, Option, Role
-from sonb import binding as B
 from sonb.fhir import case_from_fhir_bundle, fhir_bundle
 from sonb.widgets.app import SecondOpinionApp
 from sonb.widgets.common import ui

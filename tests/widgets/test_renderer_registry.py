@@ -9,9 +9,10 @@ import pytest
 from sonb import questionnaire as Q
 from sonb._datafiles import texts
 from sonb.errors import InvalidInput
-from sonb.widgets import questionnaire as R
-from sonb.widgets.questionnaire import (CONTROLS, ITEM_CONTROL, WHOLE_FORM, QuestionnaireForm,
-                                        control_key, make_control, unsupported)
+from sonb.widgets import controls as R
+from sonb.widgets.controls import CONTROLS, ITEM_CONTROL, control_key, make_control
+from sonb.widgets.questionnaire import QuestionnaireForm
+from sonb.widgets.refused import WHOLE_FORM, unsupported
 
 from widget_tree import walk
 
