@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from ._datafiles import texts
 from .errors import CaseFileError, InvalidInput
 from .model import SCHEMA_VERSION, Case, now
 
@@ -38,7 +39,12 @@ from the old version here, with a test that reads a file of the old version.
 """
 
 _TOKENS = re.compile(r'\\.|["\[\]{}]', re.DOTALL)
-_TRY_AGAIN = "Choose the case file that sonb saved for you (a .json file), and try again."
+
+
+def _message(key: str, **fields) -> str:
+    """The patient text `key` of sonb/data/files.json ("case_file"), filled in."""
+    data = texts("files")
+    return data["case_file"][key].format(try_again=data["try_again"], **fields)
 
 
 # -- writing ---------------------------------------------------------------------------------
@@ -83,14 +89,12 @@ def read(path: str | os.PathLike) -> Case:
             _check_size(os.fstat(fh.fileno()).st_size)
             data = fh.read(MAX_BYTES + 1)  # the file may be growing, or not a regular file
     except FileNotFoundError:
-        raise CaseFileError(f"There is no file called {path.name} there. {_TRY_AGAIN}") from None
+        raise CaseFileError(_message("no_such_file", name=path.name)) from None
     except IsADirectoryError:
-        raise CaseFileError(f"{path.name} is a folder, not a case file. {_TRY_AGAIN}") from None
+        raise CaseFileError(_message("is_a_folder", name=path.name)) from None
     except OSError as exc:
-        raise CaseFileError(
-            f"sonb could not open {path.name} ({exc.strerror or 'unknown reason'}). "
-            "Check that the file is there and that you may read it, then try again."
-        ) from None
+        reason = exc.strerror or texts("files")["case_file"]["unknown_reason"]
+        raise CaseFileError(_message("cannot_open", name=path.name, reason=reason)) from None
     return loads(data)
 
 
@@ -109,7 +113,7 @@ def _as_bytes(data: bytes | bytearray | memoryview | str) -> bytes:
         try:
             data = data.encode("utf-8")
         except UnicodeEncodeError:
-            raise _damaged("contains characters that are not valid text") from None
+            raise _damaged("not_text") from None
         _check_size(len(data))
         return data
     if isinstance(data, (bytes, bytearray, memoryview)):
@@ -121,11 +125,10 @@ def _as_bytes(data: bytes | bytearray | memoryview | str) -> bytes:
 def _check_size(size: int) -> None:
     if size > MAX_BYTES:
         raise CaseFileError(
-            f"This file is too large to be a case file ({size / 1024 / 1024:.1f} MB; "
-            f"a case file is at most {MAX_BYTES // 1024 // 1024} MB). {_TRY_AGAIN}"
+            _message("too_large", size=size / 1024 / 1024, limit=MAX_BYTES // 1024 // 1024)
         )
     if size == 0:
-        raise _damaged("is empty")
+        raise _damaged("empty")
 
 
 def _decode(raw: bytes) -> str:
@@ -134,7 +137,7 @@ def _decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data":
             raise _cut_off() from None
-        raise _damaged("is not plain text (UTF-8)") from None
+        raise _damaged("not_utf8") from None
 
 
 def _check_depth(text: str) -> None:
@@ -162,15 +165,13 @@ def _parse_json(text: str):
     except RecursionError:
         raise _too_deep() from None
     except _DuplicateKey as exc:
-        raise _damaged(
-            f'names the field "{exc.key}" twice, so sonb cannot tell which is right'
-        ) from None
+        raise _damaged("duplicate_key", key=exc.key) from None
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string"):
             raise _cut_off() from None
-        raise _damaged(f"is not readable JSON (line {exc.lineno}, column {exc.colno})") from None
+        raise _damaged("not_json_at", line=exc.lineno, column=exc.colno) from None
     except ValueError:  # e.g. a number too long to read, NaN or Infinity
-        raise _damaged("is not readable JSON") from None
+        raise _damaged("not_json") from None
 
 
 class _DuplicateKey(ValueError):
@@ -197,22 +198,15 @@ def _no_constants(name: str):
 def _unwrap(envelope) -> dict:
     """Check the outer object (format and version) and return the case, migrated if old."""
     if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
-        raise CaseFileError(
-            "This is not a sonb case file. It may be a different kind of file, or a case "
-            f"file that was changed by another program. {_TRY_AGAIN}"
-        )
+        raise CaseFileError(_message("not_a_case_file"))
     case = envelope.get("case")
     if not isinstance(case, dict):
-        raise _damaged("has no case in it")
+        raise _damaged("no_case")
     version = envelope.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise _unknown_version(version)
     if version > SCHEMA_VERSION:
-        raise CaseFileError(
-            f"This case file was made by a newer version of sonb (file version {version}, "
-            f"this sonb reads up to version {SCHEMA_VERSION}). Please update sonb, then open "
-            "the file again. Your file has not been changed."
-        )
+        raise CaseFileError(_message("newer_version", version=version, known=SCHEMA_VERSION))
     return _migrate(case, version)
 
 
@@ -228,35 +222,28 @@ def _migrate(case: dict, version: int) -> dict:
 
 
 def _unknown_version(version) -> CaseFileError:
-    return CaseFileError(
-        f"This case file has a version sonb does not know ({str(version)[:20]}). "
-        "It may be damaged, or made by a test version of sonb. "
-        "Ask the person who gave it to you for a new copy."
-    )
+    return CaseFileError(_message("unknown_version", version=str(version)[:20]))
 
 
 def _validate(case: dict) -> Case:
     try:
-        return Case.parse(case, "This case file")
+        return Case.parse(case, texts("files")["case_file"]["what"])
     except InvalidInput as exc:
-        lines = "\n".join(f"- {field}: {msg}" for field, msg in exc.problems.items())
-        raise CaseFileError(
-            f"This case file has {len(exc.problems)} problem(s), so nothing was imported:\n"
-            f"{lines}\n"
-            "The file may have been changed by another program. "
-            "Try an earlier copy of your case file."
-        ) from None
+        line = texts("files")["case_file"]["invalid_line"]
+        lines = "\n".join(line.format(field=field, message=msg)
+                          for field, msg in exc.problems.items())
+        raise CaseFileError(_message("invalid", count=len(exc.problems), lines=lines)) from None
 
 
-def _damaged(what: str) -> CaseFileError:
-    return CaseFileError(
-        f"This file {what}. It may be damaged or not a sonb case file. {_TRY_AGAIN}"
-    )
+def _damaged(problem: str, **fields) -> CaseFileError:
+    """A file sonb cannot read; `problem` is a key of "problems" in sonb/data/files.json."""
+    what = texts("files")["case_file"]["problems"][problem].format(**fields)
+    return CaseFileError(_message("damaged", problem=what))
 
 
 def _cut_off() -> CaseFileError:
-    return _damaged("seems to be cut off before its end (not readable JSON)")
+    return _damaged("cut_off")
 
 
 def _too_deep() -> CaseFileError:
-    return _damaged(f"has data nested more than {MAX_DEPTH} levels deep")
+    return _damaged("too_deep", depth=MAX_DEPTH)

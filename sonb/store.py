@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import casefile
+from ._datafiles import texts
 from .errors import CaseNotFound, CaseTooLarge, ConflictError, SonbError
 from .model import Case, DecisionKind, now
 
@@ -96,6 +97,11 @@ def default_folder() -> Path:
     return Path(platformdirs.user_data_dir("sonb"))
 
 
+def _message(key: str, **fields) -> str:
+    """The patient text `key` of sonb/data/files.json ("store"), filled in."""
+    return texts("files")["store"][key].format(**fields)
+
+
 def log_ref(case_id: str) -> str:
     """A short fingerprint of a case id for logs (the id itself is a resume code)."""
     return hashlib.sha256(case_id.encode("utf-8")).hexdigest()[:10]
@@ -138,10 +144,7 @@ class CaseStore:
         case = _fits_case_file(case)
         with self._transaction() as cur:
             if _row(cur, case.id) is not None:
-                raise ConflictError(
-                    "A case with this code is already in the store. Nothing was overwritten. "
-                    "Open that case, or import its case file to add it as a new revision."
-                )
+                raise ConflictError(_message("already_stored"))
             stored = _append(cur, case, 1, "create", new=True)
         log.info("case created ref=%s", log_ref(case.id))
         return stored
@@ -160,10 +163,7 @@ class CaseStore:
                 log.warning("save conflict ref=%s stored=%d base=%d",
                             log_ref(case.id), latest, case.revision)
                 raise ConflictError(
-                    f"This case was changed elsewhere (saved revision {latest}, yours is based "
-                    f"on {case.revision}). Nothing was overwritten. Load the latest version, "
-                    "then make your changes again; or export yours to a case file first "
-                    "so you can compare."
+                    _message("changed_elsewhere", latest=latest, base=case.revision)
                 )
             stored = _append(cur, case, latest + 1, "save", new=False)
         log.info("case saved ref=%s revision=%d", log_ref(case.id), stored.revision)
@@ -221,8 +221,8 @@ class CaseStore:
                 (case_id, latest if revision is None else revision),
             ).fetchone()
         if found is None:
-            raise CaseNotFound(f"This case has no revision {revision} (the latest is {latest}).")
-        return Case.parse(json.loads(found["json"]), "The stored case")
+            raise CaseNotFound(_message("no_revision", revision=revision, latest=latest))
+        return Case.parse(json.loads(found["json"]), texts("files")["store"]["stored_what"])
 
     def list(self) -> list[CaseSummary]:
         """Summaries of the cases that are not deleted, most recently updated first."""
@@ -292,10 +292,7 @@ class CaseStore:
         if row is None:
             raise _not_found()
         if row["deleted"]:
-            raise CaseNotFound(
-                "This case was deleted. Its saved versions are kept: a navigator can "
-                "restore it, or you can import its case file."
-            )
+            raise CaseNotFound(_message("deleted"))
         return row["revision"]
 
     def _set_deleted(self, case_id: str, deleted: bool) -> None:
@@ -373,27 +370,18 @@ def _check_identity(conn, path: Path) -> None:
         raise _not_a_store(path, "store version unreadable")
     if int(version) > STORE_VERSION:
         raise SonbError(
-            f"The case store in {path.parent} was made by a newer version of sonb "
-            f"(store version {version}, this sonb knows {STORE_VERSION}). Please update sonb. "
-            "Nothing in the store was changed."
+            _message("newer_store", folder=path.parent, version=version, known=STORE_VERSION)
         )
 
 
 def _not_a_store(path: Path, why: str) -> SonbError:
     log.error("not a sonb store (%s)", why)
-    return SonbError(
-        f"The file {path} is not a sonb case store, so sonb did not open or change it. "
-        "Choose a different folder for sonb (or set SONB_HOME), or move that file away."
-    )
+    return SonbError(_message("not_a_store", path=path))
 
 
 def _cannot_open(path: Path, exc: sqlite3.Error) -> SonbError:
     log.error("store could not be opened (%s)", exc)
-    return SonbError(
-        f"sonb could not open its case store {path} ({exc}). Nothing was changed. "
-        "Check that the folder is there and that you may write to it; if the problem stays, "
-        "keep a copy of the folder and ask for help."
-    )
+    return SonbError(_message("cannot_open", path=path, error=exc))
 
 
 def _row(conn, case_id: str) -> sqlite3.Row | None:
@@ -432,9 +420,7 @@ def _fits_case_file(case: Case) -> Case:
     (Callers validate it again first unless they just did: assignments may bypass checks.)"""
     size = len(casefile.dumps(case).encode("utf-8"))
     if size > casefile.MAX_BYTES:
-        raise CaseTooLarge(
-            f"This case is too large to save ({size / 1e6:.1f} MB; the limit is "
-            f"{casefile.MAX_BYTES / 1e6:.0f} MB). Shorten some long notes. Nothing was changed.")
+        raise CaseTooLarge(_message("too_large", size=size / 1e6, limit=casefile.MAX_BYTES / 1e6))
     return case
 
 
@@ -461,7 +447,4 @@ def _datetime(text: str) -> dt.datetime:
 
 
 def _not_found() -> CaseNotFound:
-    return CaseNotFound(
-        "There is no case with this code in the store. Check the code, or import the "
-        "case file."
-    )
+    return CaseNotFound(_message("not_found"))
