@@ -15,7 +15,8 @@ from typing import Any
 from . import binding as B
 from . import questionnaire as qn
 from .model import Case, Clinician, DecisionKind, Opinion
-from .render import _date, _error, _is_blank, _render, _words, _yes_no
+from .questionnaire import is_blank
+from .render import _date, _error, _render, _words, _yes_no
 
 BLANK_LINES = {"string": 1, "text": 4, "date": 1, "integer": 1}  # ruled lines per blank answer
 OWN_QUESTIONS_MIN = 5  # numbered lines for the patient's own questions, at least ...
@@ -140,7 +141,7 @@ def _question(item: Mapping, value: Any, number: int, level: int, condition: str
         found.lines = max(OWN_QUESTIONS_MIN, len(found.answers) + OWN_QUESTIONS_EXTRA) - len(found.answers)
         found.hint = words["more_questions"]
     else:
-        found.answer = None if _is_blank(value) else _date(value) if kind == "date" else str(value)
+        found.answer = None if is_blank(value) else _date(value) if kind == "date" else str(value)
         found.lines = 0 if found.answer is not None else BLANK_LINES[kind]
         found.hint = _hint(item)
     return found

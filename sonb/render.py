@@ -1,7 +1,7 @@
 """What the report and the printable forms share: their words, dates, directions and Jinja.
 
 - `_words()`: the texts of `sonb/data/report.json`; `_error(key, ...)`: a SonbError in them.
-- `_date`, `_yes_no`, `_is_blank`: values in plain words.
+- `_date`, `_yes_no`: values in plain words (blank values: `questionnaire.is_blank`).
 - `direction(text)` and `fill(template, ...)`: right-to-left text laid out right, in HTML.
 - `_render(template, ...)`: a template of `sonb/templates/` with autoescape on.
 
@@ -97,13 +97,3 @@ def _environment() -> jinja2.Environment:
 
 def _render(template: str, **context: Any) -> str:
     return _environment().get_template(template).render(words=_words(), **context)
-
-def _is_blank(value: object) -> bool:
-    """None, pd.NA, NaN or text with nothing but spaces."""
-    if isinstance(value, str):
-        return not value.strip()
-    if value is None:
-        return True
-    from pandas import isna
-
-    return bool(isna(value))

@@ -17,7 +17,8 @@ from . import compare, plan as plans, questionnaire as qn
 from ._datafiles import texts
 from .assessment import assess
 from .model import DECISION_KIND_LABELS, ROLE_LABELS, Case, Clinician, Opinion, Role
-from .render import _date, _is_blank, _render, _words, _yes_no, fill
+from .questionnaire import is_blank
+from .render import _date, _render, _words, _yes_no, fill
 
 COMPARE_COLUMNS = 3  # doctors per comparison table: more would not fit a printed page
 FIT_COLUMNS = 4  # choices per "what matters" table
@@ -52,7 +53,7 @@ class Table:
 
 def _said(value: object) -> Cell:
     """What someone wrote, or 'Not said'."""
-    if _is_blank(value):
+    if is_blank(value):
         return Cell(_words()["not_said"], css="none")
     return Cell(str(value), user=True)
 
@@ -204,7 +205,7 @@ def _matters_tables(case: Case) -> list[Table]:
 
 
 def _score(value: object, show: str = "{}") -> Cell:
-    if _is_blank(value):
+    if is_blank(value):
         return Cell(_words()["report"]["not_rated"], css="none")
     return Cell(show.format(value))
 
