@@ -7,7 +7,7 @@ import pathlib
 
 import pytest
 
-from sonb import Clinician, DecisionKind, InvalidInput, Opinion, Option, Role
+from sonb import Clinician, DecisionKind, InvalidInput, Role
 from sonb import binding as B
 from sonb import questionnaire as Q
 from sonb.examples import load_example
@@ -127,3 +127,20 @@ def test_every_form_of_the_app_is_declared(example):
     for binding in B.BINDINGS.values():
         for target in binding.targets(example):
             Q.check(binding.form(example, target))
+
+
+def test_answers_an_older_version_kept_twice_are_set_aside_on_the_first_save():
+    """Case files from before one form per doctor hold 'risks', 'cost'... in the form's answers
+    too. They are never dropped: the first save puts them aside, where the patient sees them."""
+    case = load_example("back_pain")
+    old = case.opinion_of("dr-okafor").model_copy(update={"answers": {
+        **case.opinion_of("dr-okafor").answers, "risks": "Infection.", "cost": "$4,000"}})
+    case = case.model_copy(update={"opinions": [old if o.id == old.id else o
+                                                for o in case.opinions]})
+    assert "risks" not in B.OPINION.read(case, "dr-okafor")  # asked per choice now
+    saved = B.OPINION.write(case, "dr-okafor", B.OPINION.read(case, "dr-okafor"))
+    opinion = saved.opinion_of("dr-okafor")
+    assert "risks" not in opinion.answers
+    assert opinion.set_aside[DecisionKind.surgery] == {"risks": "Infection.", "cost": "$4,000"}
+    shown = B.set_aside_answers(saved, "dr-okafor")
+    assert ("Surgery: questions for your doctor", "How much will it cost you?", "$4,000") in shown
