@@ -5,6 +5,7 @@ Their texts are in sonb/data/forms.json.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable
 from functools import lru_cache
@@ -53,11 +54,14 @@ def _display(link: str, text: str) -> dict:
     return {"linkId": link, "text": text, "type": "display"}
 
 
-def _option_choices(case: Case, reserved: str, reserved_label: str) -> list[tuple[str, str]]:
-    if any(option.id == reserved for option in case.options):
+def _option_choices(options: Iterable[tuple[str, str]], reserved: str,
+                    reserved_label: str) -> list[tuple[str, str]]:
+    """(code, display) of each option (id, name), then the reserved code."""
+    options = list(options)
+    if any(option_id == reserved for option_id, _name in options):
         raise SonbError(f"An option has the id {reserved!r}, which sonb keeps for "
                         f"{reserved_label!r}. Give that option another id.")
-    return [(option.id, option.name) for option in case.options] + [(reserved, reserved_label)]
+    return [*options, (reserved, reserved_label)]
 
 
 VIEW_FIELDS = ("benefits", "risks", "how_well", "daily_now", "daily_later", "recovery", "cost")
@@ -70,7 +74,14 @@ def opinion_questionnaire(case: Case, kind: DecisionKind | str | None = None) ->
     """The one form per doctor: what they said (diagnosis, advice, a group per option) and, for
     a kind of decision, the rest of that kind's form. Each question is asked once: the kind's
     questions about benefits, risks, daily life and the rest are asked per option, in the
-    kind's words; its question about waiting is `what_if_wait`."""
+    kind's words; its question about waiting is `what_if_wait`. A fresh copy each call (it is
+    built once per set of options and kind: the comparison asks for it per doctor)."""
+    options = tuple((o.id, o.name) for o in case.options)
+    return copy.deepcopy(_opinion_form(options, DecisionKind(kind).value if kind else None))
+
+
+@lru_cache(maxsize=32)
+def _opinion_form(options: tuple[tuple[str, str], ...], kind: str | None) -> dict:
     t = _text("opinion")
     kind_form = load(FORM_FOR_KIND[DecisionKind(kind)]) if kind else None
     wording = {i["linkId"]: i["text"] for i in kind_form["item"] for i in [i, *i.get("item", [])]} \
@@ -80,22 +91,22 @@ def opinion_questionnaire(case: Case, kind: DecisionKind | str | None = None) ->
         _question("date", "date", t["date"]),
         _question("diagnosis", "text", t["diagnosis"]),
         _choice("recommended_option", t["recommended_option"],
-                _option_choices(case, NONE, t[NONE])),
+                _option_choices(options, NONE, t[NONE])),
         _choice("confidence", t["confidence"], t["confidence_choices"].items()),
         _question("what_if_wait", "text", wording.get("if_delay", t["what_if_wait"]),
                   aspect="if_delay"),
     ]
-    for option in case.options:
-        views = [_question(f"{option.id}.{field}", "text", wording.get(field, t["view"][field]),
+    for option_id, name in options:
+        views = [_question(f"{option_id}.{field}", "text", wording.get(field, t["view"][field]),
                            aspect=field) for field in VIEW_FIELDS]
-        items.append({"linkId": f"{option.id}.group", "text": t["group"].format(option=option.name),
+        items.append({"linkId": f"{option_id}.group", "text": t["group"].format(option=name),
                       "type": "group", "item": views})
-    if not case.options:
+    if not options:
         items.append(_display("no_options", t["no_options"]))
     if kind_form is None:
         return _form("opinion", items)
     items += _without(kind_form["item"], ASKED_BY_OPINION)
-    return _form("opinion", items, f"opinion.{DecisionKind(kind).value}")
+    return _form("opinion", items, f"opinion.{kind}")
 
 
 def kind_of_opinion_form(url: str) -> DecisionKind | None:
@@ -149,7 +160,8 @@ def decision_questionnaire(case: Case) -> dict:
                     "answerCoding": {"system": CODE_SYSTEM, "code": OTHER}}
     return _form("decision", [
         _display("intro", t["intro"]),
-        _choice("option", t["option"], _option_choices(case, OTHER, t["other_choice"])),
+        _choice("option", t["option"],
+                _option_choices([(o.id, o.name) for o in case.options], OTHER, t["other_choice"])),
         _question("other", "string", t["other"], enableWhen=[other_chosen]),
         _question("reasons", "text", t["reasons"]),
         _question("date", "date", t["date"]),
