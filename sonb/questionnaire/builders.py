@@ -5,7 +5,6 @@ Their texts are in sonb/data/forms.json.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterable
 from functools import lru_cache
@@ -74,10 +73,11 @@ def opinion_questionnaire(case: Case, kind: DecisionKind | str | None = None) ->
     """The one form per doctor: what they said (diagnosis, advice, a group per option) and, for
     a kind of decision, the rest of that kind's form. Each question is asked once: the kind's
     questions about benefits, risks, daily life and the rest are asked per option, in the
-    kind's words; its question about waiting is `what_if_wait`. A fresh copy each call (it is
-    built once per set of options and kind: the comparison asks for it per doctor)."""
+    kind's words; its question about waiting is `what_if_wait`. Built once per set of options
+    and kind (the comparison asks for it per doctor) and shared between callers: do not modify
+    it (copy.deepcopy it first)."""
     options = tuple((o.id, o.name) for o in case.options)
-    return copy.deepcopy(_opinion_form(options, DecisionKind(kind).value if kind else None))
+    return _opinion_form(options, DecisionKind(kind).value if kind else None)
 
 
 @lru_cache(maxsize=32)
