@@ -38,6 +38,8 @@ class AssessmentView(StepView):
 
     def _show_advice(self) -> None:
         advice = assess(self.case.assessment)
+        still_open = (f'<p>{esc(ui("steps", "assess", "unanswered"))}</p>'
+                      f"{bullet_list(advice.unanswered)}" if advice.unanswered else "")
         self.advice.value = (
             f'<div class="sonb-box sonb-advice-{esc(advice.level)}" role="status">'
-            f"<strong>{esc(advice.title)}</strong>{bullet_list(advice.reasons)}</div>")
+            f"<strong>{esc(advice.title)}</strong>{bullet_list(advice.reasons)}{still_open}</div>")
