@@ -9,7 +9,7 @@ from sonb.assessment import assess
 from sonb.safe import esc
 
 from .bound import BoundForm
-from .common import bullet_list, html, ui
+from .common import bullet_list, html, safety_box, ui
 from .records import RecordList
 from .step import StepView
 
@@ -26,7 +26,7 @@ class AssessmentView(StepView):
         self._show_advice()
         return W.VBox([
             self.form,
-            html(ui("steps", "assess", "advice_title"), "h3"), self.advice,
+            html(ui("steps", "assess", "advice_title"), "h3"), self.advice, safety_box(),
             html(ui("steps", "assess", "options_title"), "h3"),
             html(ui("steps", "assess", "options_help")), self.options,
         ])

@@ -34,6 +34,12 @@ def html(text: str, tag: str = "p", css: str = "") -> W.HTML:
     return fixed(W.HTML, f"<{tag}{cls}>{esc(text)}</{tag}>")
 
 
+def safety_box() -> W.HTML:
+    """What to do and not do while waiting for a second opinion (shown on steps 1 and 3)."""
+    return fixed(W.HTML, f'<div class="sonb-box sonb-safety"><h3>{esc(ui("safety", "title"))}</h3>'
+                         f'{bullet_list(ui("safety", "items"))}</div>')
+
+
 def bullet_list(items: Sequence[str], css: str = "") -> str:
     """Escaped items as an HTML list (empty string for none)."""
     if not items:

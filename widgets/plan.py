@@ -9,7 +9,7 @@ from sonb.plan import checklist_rows, warnings
 from sonb.safe import esc
 
 from .bound import BoundForm
-from .common import html, rows_html, ui
+from .common import html, rows_html, safety_box, ui
 from .papers import chosen_kinds, forms_button
 from .step import StepView
 
@@ -23,7 +23,7 @@ class PlanView(StepView):
         self.warnings = W.HTML()
         self._show()
         return W.VBox([
-            html(ui("steps", "plan", "warnings_title"), "h3"), self.warnings,
+            html(ui("steps", "plan", "warnings_title"), "h3"), self.warnings, safety_box(),
             self.form,
             html(ui("steps", "plan", "checklist_title"), "h3"), self.checklist,
             html(ui("files", "blank_help")),
