@@ -49,9 +49,9 @@ def fhir_bundle(case: Case) -> dict:
     fullUrls are `urn:uuid:` UUIDs made from the case id and the part, so the same case gives
     the same Bundle. The case id itself is not in the Bundle: it is the patient's resume code.
     """
-    responses = [_response(case, binding, target)
+    responses = [_response(case, binding, target, answers)
                  for binding in BINDINGS.values() for target in binding.targets(case)
-                 if binding.read(case, target)]
+                 if (answers := binding.read(case, target))]
     return {
         "resourceType": "Bundle",
         "identifier": _case_identifier(case),
@@ -65,9 +65,9 @@ def _part(binding: Binding, target: Target) -> str:
     return binding.key if target is None else f"{binding.key}/{target}"
 
 
-def _response(case: Case, binding: Binding, target: Target) -> dict:
+def _response(case: Case, binding: Binding, target: Target, answers: dict) -> dict:
     part = _part(binding, target)
-    response = qn.to_response(binding.form(case, target), binding.read(case, target))
+    response = qn.to_response(binding.form(case, target), answers)
     extra: dict[str, Any] = {}
     if binding is OPINION:
         clinician = case.clinician(target)

@@ -133,7 +133,7 @@ def _question(item: Mapping, value: Any, number: int, level: int, condition: str
         found.choices = [(_yes_no(True), value is True), (_yes_no(False), value is False)]
     elif kind == "choice":
         picked = value if isinstance(value, list) else [value]
-        found.choices = [(c["display"], code in picked) for code, c in _codings(item).items()]
+        found.choices = [(c["display"], code in picked) for code, c in qn.choice_codes(item).items()]
         found.hint = words["pick_any" if item.get("repeats") else "pick_one"]
     elif item.get("repeats"):
         found.repeats = True
@@ -151,13 +151,8 @@ def _hint(item: Mapping) -> str:
     words = _words()["forms"]
     if item["type"] == "date":
         return words["date_hint"]
-    limits = {ext.get("url"): ext.get("valueInteger") for ext in item.get("extension") or []}
-    lo, hi = limits.get(qn.MIN_VALUE), limits.get(qn.MAX_VALUE)
+    lo, hi = qn.int_range(item)
     return words["range"].format(lo=lo, hi=hi) if lo is not None and hi is not None else ""
-
-
-def _codings(item: Mapping) -> dict[str, dict]:
-    return {o["valueCoding"]["code"]: o["valueCoding"] for o in item.get("answerOption") or []}
 
 
 def _condition(item: Mapping, index: Mapping[str, Mapping], numbers: Mapping[str, int]) -> str:
@@ -182,7 +177,7 @@ def _condition_part(condition: Mapping, target: Mapping, number: int, latest: in
     if target["type"] == "boolean" and operator == "=":
         return words[("yes" if value else "no") + to].format(n=number)
     if isinstance(value, Mapping):
-        shown = _codings(target).get(value.get("code"), {}).get("display", value.get("code"))
+        shown = qn.choice_codes(target).get(value.get("code"), {}).get("display", value.get("code"))
     elif isinstance(value, bool):
         shown = _yes_no(value)
     else:
