@@ -8,25 +8,68 @@ what people typed, verbatim: escaping for HTML is the renderer's job. Missing an
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import combinations
 
-from ._datafiles import table, texts
-from .model import ROLE_LABELS, Case, Opinion, OptionView, Role
+from ._datafiles import texts
+from .meaning import CHECK, DIFFER, SAME, same_meaning
+from .model import ROLE_LABELS, Case, Opinion, Role
+from .safe import isolate
+from .suggest import suggested_professionals
+from .words import plain
 
-AGREE, DIFFER, NOT_ASKED, ONLY_ONE = "agree", "differ", "not asked", "only one opinion"
+AGREE, NOT_ASKED, ONLY_ONE = "agree", "not asked", "only one opinion"
 DECIDING_ASPECTS = ("diagnosis", "recommendation")  # a difference here brings the guidance
 
 
+# -- what each doctor said, and how it compares --------------------------------------------------
+
 @dataclass(frozen=True)
-class _Answer:
-    key: str    # what is compared: normalized text, option id or confidence code
-    shown: str  # what people read
+class Said:
+    """One doctor's answer about one thing (`text` None: they did not say)."""
+
+    clinician_id: str
+    who: str    # "Name (role)", as the tables label the doctor
+    name: str   # the name alone, as sentences use it
+    text: str | None
+    code: str | None = None  # for a choice (recommendation, how sure): what is compared
 
 
-# -- shared helpers ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pair:
+    """Two doctors' answers about one thing, and whether they say the same thing."""
+
+    target: str  # names the pair for the judgement form: "<about>|<clinician>|<clinician>"
+    first: Said
+    second: Said
+    auto: str            # sonb's verdict: same / differ / check
+    why: str             # what decided sonb's verdict
+    yours: str | None    # the patient's answer: same / differ / unsure (None: not asked yet)
+    askable: bool        # free text, so the patient can say whether it is the same
+
+    @property
+    def verdict(self) -> str:
+        """The patient's answer when they gave one, else sonb's."""
+        return self.yours if self.yours in (SAME, DIFFER) else self.auto
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One thing the doctors were asked about: a general aspect, or one aspect of one option."""
+
+    about: str            # "diagnosis", or "<option id>.<aspect>"
+    topic: str            # "" for the general aspects, else the option's name
+    option_id: str | None
+    aspect: str           # the aspect's key in aspects.json
+    label: str
+    said: list[Said]      # one per doctor asked about it
+    pairs: list[Pair]     # one per two doctors who both answered
+    status: str           # agree / differ / check / not asked / only one opinion
+
+    @property
+    def given(self) -> list[Said]:
+        return [s for s in self.said if s.text is not None]
+
 
 def _text() -> dict:
     return texts("aspects")
@@ -37,8 +80,9 @@ def _aspects() -> list[dict]:
 
 
 def normalize(text: str) -> str:
-    """Text reduced for comparison: Unicode-normalized, casefolded, letters and digits only."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+    """Text reduced for an exact comparison: Unicode-normalized, casefolded, letters and
+    digits only."""
+    return "".join(ch for ch in plain(text) if ch.isalnum())
 
 
 def _unique_labels(labels: list[str], reserved: tuple[str, ...] = ()) -> list[str]:
@@ -56,11 +100,12 @@ def _unique_labels(labels: list[str], reserved: tuple[str, ...] = ()) -> list[st
 
 
 def _panel(case: Case) -> list[tuple[str, Opinion]]:
-    """(label, latest opinion) for each clinician who gave an opinion, in the case's order."""
+    """(label, latest opinion) for each clinician who gave an opinion, in the case's order.
+    A name in a right-to-left script is isolated, so "(role)" stays in its place."""
     latest = {op.clinician_id: op for op in case.opinions}
     people = [c for c in case.clinicians if c.id in latest]
     template = _text()["clinician_label"]
-    labels = [template.format(name=c.name, role=ROLE_LABELS[c.role]) for c in people]
+    labels = [template.format(name=isolate(c.name), role=ROLE_LABELS[c.role]) for c in people]
     return list(zip(_unique_labels(labels), (latest[c.id] for c in people)))
 
 
@@ -68,48 +113,119 @@ def _option_labels(case: Case) -> list[str]:
     return _unique_labels([o.name for o in case.options])
 
 
-def _main_view(opinion: Opinion) -> OptionView | None:
-    """The view of the option the clinician recommended, else their only view."""
-    if opinion.recommended_option in opinion.views:
-        return opinion.views[opinion.recommended_option]
-    if len(opinion.views) == 1:
-        return next(iter(opinion.views.values()))
-    return None
-
-
-def _said(text: str | None) -> str | None:
+def _said_text(text: str | None) -> str | None:
     """The text as typed, or None when it is empty or only spaces."""
     return text if text and text.strip() else None
 
 
-def _text_answer(text: str | None) -> _Answer | None:
-    text = _said(text)
-    return _Answer(normalize(text), text) if text is not None else None
-
-
-def _answer(aspect: dict, opinion: Opinion, option_names: dict[str, str]) -> _Answer | None:
-    """One clinician's answer for one aspect, or None when they did not say."""
+def _said(case: Case, who: str, op: Opinion, aspect: dict, option_id: str | None) -> Said:
+    """What one doctor said about one aspect (of one option)."""
+    name = isolate(case.clinician(op.clinician_id).name)
     field = aspect["field"]
-    if aspect["source"] == "option":
-        view = _main_view(opinion)
-        return _text_answer(getattr(view, field)) if view is not None else None
+    if option_id is not None:
+        view = op.views.get(option_id)
+        text = _said_text(getattr(view, field)) if view is not None else None
+        return Said(op.clinician_id, who, name, text)
     if field == "recommended_option":
-        option = opinion.recommended_option
-        return _Answer(option, option_names[option]) if option is not None else None
+        code = op.recommended_option
+        names = {o.id: o.name for o in case.options}
+        return Said(op.clinician_id, who, name, names[code] if code else None, code)
     if field == "confidence":
-        code = opinion.confidence
-        return _Answer(code, _text()["confidence"][code]) if code is not None else None
-    return _text_answer(getattr(opinion, field))
+        code = op.confidence
+        return Said(op.clinician_id, who, name, _text()["confidence"][code] if code else None, code)
+    return Said(op.clinician_id, who, name, _said_text(getattr(op, field)))
 
 
-def _answers(case: Case) -> dict[str, list[tuple[str, _Answer | None]]]:
-    """aspect key -> [(clinician label, answer or None)] for every aspect."""
-    names = {o.id: o.name for o in case.options}
+def _same_texts(a: str, b: str) -> tuple[str, str]:
+    return tuple(sorted((" ".join(plain(a).split()), " ".join(plain(b).split()))))
+
+
+def judgement_of(case: Case, about: str, first: str, second: str) -> str | None:
+    """The patient's stored answer for these two answers about `about` (None: none)."""
+    key = _same_texts(first, second)
+    for j in reversed(case.judgements):
+        if j.about == about and _same_texts(j.first, j.second) == key:
+            return j.verdict
+    return None
+
+
+def _pair(case: Case, about: str, a: Said, b: Said) -> Pair:
+    target = f"{about}|{a.clinician_id}|{b.clinician_id}"
+    if a.code is not None or b.code is not None:
+        auto = SAME if a.code == b.code else DIFFER
+        return Pair(target, a, b, auto, "choice", None, askable=False)
+    verdict = same_meaning(a.text, b.text)
+    return Pair(target, a, b, verdict.kind, verdict.why,
+                judgement_of(case, about, a.text, b.text), askable=True)
+
+
+def _status(said: list[Said], pairs: list[Pair]) -> str:
+    """A difference counts first, then what sonb cannot tell, then anyone who did not say."""
+    verdicts = {p.verdict for p in pairs}
+    if not said:
+        return NOT_ASKED
+    if DIFFER in verdicts:
+        return DIFFER
+    if CHECK in verdicts:
+        return CHECK
+    if any(s.text is None for s in said):
+        return NOT_ASKED
+    return ONLY_ONE if len(said) == 1 else AGREE
+
+
+def _compared(case: Case, about: str, topic: str, option_id: str | None, aspect: dict,
+              said: list[Said]) -> Compared:
+    given = [s for s in said if s.text is not None]
+    pairs = [_pair(case, about, a, b) for a, b in combinations(given, 2)]
+    return Compared(about, topic, option_id, aspect["key"], aspect["label"], said, pairs,
+                    _status(said, pairs))
+
+
+def compared(case: Case) -> list[Compared]:
+    """Everything the comparison shows: first the general aspects (diagnosis, recommendation,
+    how sure, what if I wait) for every doctor; then, option by option, what each doctor who
+    talked about that option said of it (an aspect nobody answered is left out)."""
     panel = _panel(case)
-    return {
-        aspect["key"]: [(label, _answer(aspect, op, names)) for label, op in panel]
-        for aspect in _aspects()
-    }
+    general = [a for a in _aspects() if a["source"] == "opinion"]
+    per_option = [a for a in _aspects() if a["source"] == "option"]
+    found = [_compared(case, a["key"], "", None, a, [_said(case, who, op, a, None) for who, op in panel])
+             for a in general]
+    for option, label in zip(case.options, _option_labels(case)):
+        talked = [(who, op) for who, op in panel
+                  if option.id in op.views or op.recommended_option == option.id]
+        for aspect in per_option:
+            said = [_said(case, who, op, aspect, option.id) for who, op in talked]
+            if any(s.text is not None for s in said):
+                found.append(_compared(case, f"{option.id}.{aspect['key']}", label, option.id,
+                                       aspect, said))
+    return found
+
+
+def pairs(case: Case) -> dict[str, Pair]:
+    """Every pair of answers the patient can judge ("Did they say the same thing?"), by
+    target."""
+    return {p.target: p for c in compared(case) for p in c.pairs if p.askable}
+
+
+def with_judgement(case: Case, target: str, verdict: str | None) -> Case:
+    """A copy of the case with the patient's answer for one pair (None: forget it). Answers
+    about texts no longer in the case are dropped."""
+    from .model import Judgement
+
+    pair = pairs(case).get(target)
+    if pair is None:
+        raise KeyError(target)
+    about = target.split("|", 1)[0]
+    key = _same_texts(pair.first.text, pair.second.text)
+    current = {(p.target.split("|", 1)[0], _same_texts(p.first.text, p.second.text))
+               for p in pairs(case).values()}
+    kept = [j for j in case.judgements
+            if (j.about, _same_texts(j.first, j.second)) in current
+            and (j.about, _same_texts(j.first, j.second)) != (about, key)]
+    if verdict is not None:
+        kept.append(Judgement(about=about, first=pair.first.text, second=pair.second.text,
+                              verdict=verdict))
+    return case.model_copy(update={"judgements": kept})
 
 
 def _frame(rows: dict | list, **kwargs):
@@ -122,111 +238,145 @@ def _frame(rows: dict | list, **kwargs):
 # -- comparison tables ---------------------------------------------------------------------
 
 def comparison_table(case: Case):
-    """Aspects as rows, clinicians as columns; per-option aspects follow each one's advice."""
-    answers = _answers(case)
-    rows = [[a.shown if a else None for _, a in answers[aspect["key"]]] for aspect in _aspects()]
-    return _frame(rows, index=[a["label"] for a in _aspects()],
+    """The general aspects as rows (diagnosis, recommendation, how sure, what if I wait),
+    doctors as columns."""
+    general = [c for c in compared(case) if c.option_id is None]
+    return _frame([[s.text for s in c.said] for c in general], index=[c.label for c in general],
                   columns=[label for label, _ in _panel(case)])
 
 
 def options_table(case: Case):
-    """Options as rows; for each clinician: Recommended?, Benefits, Risks, Daily life."""
+    """What each doctor said about each option, option by option: rows (option, aspect), doctors
+    as columns. The first row of each option says whether the doctor suggested it."""
     import pandas as pd
 
-    fields = _text()["options_fields"]
     panel = _panel(case)
-    columns = pd.MultiIndex.from_product([[label for label, _ in panel], list(fields.values())])
-    rows = [
-        [cell for _, op in panel for cell in _option_cells(op, option.id)]
-        for option in case.options
-    ]
-    return _frame(rows, index=_option_labels(case), columns=columns)
-
-
-def _option_cells(opinion: Opinion, option_id: str) -> list[str | None]:
-    """Recommended?, Benefits, Risks, Daily life for one clinician and one option."""
-    text = _text()
-    if opinion.recommended_option is None:
-        recommended = None
-    else:
-        recommended = text["yes"] if opinion.recommended_option == option_id else text["no"]
-    view = opinion.views.get(option_id) or OptionView()
-    return [
-        recommended,
-        _said(view.benefits),
-        _said(view.risks),
-        _daily_life(view),
-    ]
-
-
-def _daily_life(view: OptionView) -> str | None:
-    parts = _text()["daily_parts"]
-    found = [
-        parts[when].format(text=said)
-        for when, said in (("now", _said(view.daily_now)), ("later", _said(view.daily_later)))
-        if said is not None
-    ]
-    return parts["join"].join(found) or None
+    words = _text()
+    rows, index = [], []
+    by_option = {}
+    for c in compared(case):
+        if c.option_id is not None:
+            by_option.setdefault(c.option_id, []).append(c)
+    for option, label in zip(case.options, _option_labels(case)):
+        if option.id not in by_option and not any(op.recommended_option == option.id for _, op in panel):
+            continue
+        rows.append([None if op.recommended_option is None
+                     else words["yes"] if op.recommended_option == option.id else words["no"]
+                     for _, op in panel])
+        index.append((label, words["options_fields"]["recommended"]))
+        for c in by_option.get(option.id, []):
+            said = {s.who: s.text for s in c.said}
+            rows.append([said.get(who) for who, _ in panel])
+            index.append((label, c.label))
+    return _frame(rows, index=pd.MultiIndex.from_tuples(index, names=words["options_index"]),
+                  columns=[label for label, _ in panel])
 
 
 # -- agreement and guidance ----------------------------------------------------------------
 
 def agreement(case: Case):
-    """For each aspect: `status` (agree / differ / not asked / only one opinion) and `detail`."""
-    found = _agreement(case)
-    rows = {"status": [found[a["key"]][0] for a in _aspects()],
-            "detail": [found[a["key"]][1] for a in _aspects()]}
-    return _frame(rows, index=[a["label"] for a in _aspects()])
+    """For each thing compared: `status` (agree / differ / check / not asked / only one
+    opinion) and `detail` (who said what, and what the patient judged). Rows are (topic,
+    aspect): the general aspects first, then each option's."""
+    import pandas as pd
+
+    found = compared(case)
+    general = _text()["general_topic"]
+    index = pd.MultiIndex.from_tuples([(c.topic or general, c.label) for c in found],
+                                      names=_text()["agreement_index"])
+    return _frame({"status": [c.status for c in found], "detail": [_detail(c) for c in found]},
+                  index=index)
 
 
-def _agreement(case: Case) -> dict[str, tuple[str, str]]:
-    """aspect key -> (status, detail)."""
-    return {key: _compare(said) for key, said in _answers(case).items()}
-
-
-def _compare(said: list[tuple[str, _Answer | None]]) -> tuple[str, str]:
-    """A difference among those who answered counts first; then anyone who did not answer."""
+def _detail(c: Compared) -> str:
     words = _text()["agreement"]
-    given = [(who, answer) for who, answer in said if answer is not None]
-    if not said:
-        return NOT_ASKED, words["none"]
-    if len({answer.key for _, answer in given}) > 1:
-        return DIFFER, _who_said_what(said)
-    if len(given) < len(said):
-        return NOT_ASKED, _who_said_what(said)
-    if len(said) == 1:
-        who, answer = given[0]
-        return ONLY_ONE, words["only_one"].format(who=who, what=answer.shown)
-    return AGREE, words["agree"].format(what=given[0][1].shown)
-
-
-def _who_said_what(said: list[tuple[str, _Answer | None]]) -> str:
-    words = _text()["agreement"]
-    lines = [
-        words["said"].format(who=who, what=answer.shown) if answer is not None
-        else words["not_said"].format(who=who)
-        for who, answer in said
-    ]
+    if not c.said:
+        return words["none"]
+    if c.status == ONLY_ONE:
+        return words["only_one"].format(who=c.said[0].who, what=c.said[0].text)
+    if c.status == AGREE and len({normalize(s.text) for s in c.said}) == 1:
+        return words["agree"].format(what=c.said[0].text)
+    lines = [words["said"].format(who=s.who, what=s.text) if s.text is not None
+             else words["not_said"].format(who=s.who) for s in c.said]
+    lines += [words["you_said"][p.yours].format(first=p.first.name, second=p.second.name)
+              for p in c.pairs if p.yours in (SAME, DIFFER)]
     return words["join"].join(lines)
 
 
+def _names(people: list[Said]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    names = [s.name for s in people]
+    join = _text()["guidance"]["and"]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + join + names[-1]
+
+
+def _groups(c: Compared) -> list[list[Said]]:
+    """The doctors who answered, in groups that all said the same thing (by sonb's verdict or
+    yours): each doctor joins the first group whose every member said the same as they did."""
+    same = {frozenset((p.first.clinician_id, p.second.clinician_id))
+            for p in c.pairs if p.verdict == SAME}
+    groups: list[list[Said]] = []
+    for s in c.given:
+        home = next((g for g in groups
+                     if all(frozenset((s.clinician_id, o.clinician_id)) in same for o in g)), None)
+        if home is None:
+            groups.append([s])
+        else:
+            home.append(s)
+    return groups
+
+
+def _finding(c: Compared, words: dict) -> list[str]:
+    """What the guidance says about one deciding aspect: who agrees, who differs, what to check."""
+    key, lines = c.aspect, []
+    groups = _groups(c) if len(c.given) >= 2 else []
+    if len(groups) == 1:
+        lines.append(words[f"{key}_same"].format(who=_names(groups[0]), what=_quoted(c.given[0].text, words)))
+    elif groups and key == "recommendation":
+        lines.append(words["recommendation_differ"])
+        lines += [words["suggests_one" if len(g) == 1 else "suggests_many"].format(
+                  who=_names(g), what=g[0].text) for g in groups]
+    elif groups:
+        lines += [words[f"{key}_group"].format(who=_names(g), what=_quoted(g[0].text, words))
+                  for g in groups if len(g) > 1]
+        for i, later in enumerate(groups[1:], start=1):
+            for earlier in groups[:i]:
+                verdicts = {p.verdict for p in c.pairs
+                            if {p.first.clinician_id, p.second.clinician_id} & {s.clinician_id for s in later}
+                            and {p.first.clinician_id, p.second.clinician_id} & {s.clinician_id for s in earlier}}
+                verdict = DIFFER if DIFFER in verdicts else CHECK
+                number = "one" if len(later) == 1 else "many"
+                lines.append(words[f"{key}_{verdict}_{number}"].format(who=_names(later), others=_names(earlier)))
+    missing = [s for s in c.said if s.text is None]
+    if missing and len(c.said) >= 2:
+        lines.append(words[f"{key}_missing"].format(who=_names(missing)))
+    return lines
+
+
+def _quoted(text: str, words: dict) -> str:
+    """': “text”' for a short answer; nothing for a long one (the comparison shows it)."""
+    return words["quoted"].format(text=text) if len(text.split()) <= 12 else ""
+
+
 def guidance(case: Case) -> list[str]:
-    """What the patient could do next, from how the diagnosis and recommendation compare."""
+    """What the patient could do next, from how the diagnosis and recommendation compare.
+
+    It says exactly what agrees and what differs ("Dr A and Dr B name the same problem, in
+    their own words"; "They suggest different choices: ..."), then what to do about it."""
     words = _text()["guidance"]
-    statuses = {_agreement(case)[key][0] for key in DECIDING_ASPECTS}
+    found = {c.aspect: c for c in compared(case) if c.option_id is None and c.aspect in DECIDING_ASPECTS}
+    if len(_panel(case)) < 2:
+        return [words["not_enough"], words["your_choice"]]
+    statuses = {c.status for c in found.values()}
+    lines = [line for key in DECIDING_ASPECTS for line in _finding(found[key], words)]
     if DIFFER in statuses:
-        return [
-            words["differ_intro"],
-            _talk_to_primary(case),
-            words["other_professional"],
-            *suggested_professionals(case),
-            words["your_choice"],
-        ]
-    if NOT_ASKED in statuses and len(_panel(case)) >= 2:
-        return [words["incomplete"], words["your_choice"]]
-    if AGREE in statuses:
-        return [words["agree"]]
-    return [words["not_enough"], words["your_choice"]]
+        return [*lines, words["differ_intro"], _talk_to_primary(case), words["other_professional"],
+                *suggested_professionals(case), words["your_choice"]]
+    if CHECK in statuses:
+        return [*lines, words["check"], words["your_choice"]]
+    if NOT_ASKED in statuses:
+        return [*lines, words["incomplete"], words["your_choice"]]
+    return [*lines, words["agree"]]
 
 
 def _talk_to_primary(case: Case) -> str:
@@ -234,48 +384,7 @@ def _talk_to_primary(case: Case) -> str:
     primary = next((c for c in case.clinicians if c.role is Role.primary), None)
     if primary is None:
         return words["talk_to_primary"]
-    return words["talk_to_primary_named"].format(name=primary.name)
-
-
-# -- other professionals -------------------------------------------------------------------
-
-def suggested_professionals(case: Case) -> list[str]:
-    """Other kinds of professionals to ask, from `data/other_professionals.csv`.
-
-    Rows apply to the case's kind (or to `any` kind). Keywords `a|b|c` are whole words looked
-    for in the decision, the diagnoses and the options' names: the rows whose keywords match
-    best (most different words found) are chosen; when none match, the general rows (empty
-    keywords). Rows of the case's kind with keywords `*` are always added.
-    """
-    kind = case.kind.value if case.kind is not None else None
-    rows = [r for r in table("other_professionals") if kind is None or r["kind"] in (kind, "any")]
-    about = " ".join([case.decision, *(op.diagnosis for op in case.opinions),
-                      *(o.name for o in case.options)])
-    topical = [r for r in rows if r["keywords"] not in ("", "*")]
-    hits = {r["keywords"]: _hits(r["keywords"], about) for r in topical}
-    best = max(hits.values(), default=0)
-    chosen = [r for r in topical if best and hits[r["keywords"]] == best]
-    if not chosen:
-        general = [r for r in rows if not r["keywords"]]
-        chosen = [r for r in general if r["kind"] == kind] or [r for r in general if r["kind"] == "any"]
-    chosen += [r for r in rows if r["keywords"] == "*" and r["kind"] in (kind, "any")]
-    template = _text()["suggestion"]
-    seen: dict[str, str] = {}
-    for row in chosen:
-        seen.setdefault(row["professional"], template.format(**row))
-    return list(seen.values())
-
-
-def _hits(keywords: str, text: str) -> int:
-    """How many different keywords of 'back|spine|disc' occur in `text` (whole words)."""
-    return len({m.casefold().removesuffix("s") for m in _keywords(keywords).findall(text)})
-
-
-@lru_cache(maxsize=None)
-def _keywords(keywords: str) -> re.Pattern:
-    """'back|spine' -> a pattern for either word (or its plural), whole words, any case."""
-    words = "|".join(re.escape(w.strip()) for w in keywords.split("|") if w.strip())
-    return re.compile(rf"\b(?:{words})s?\b", re.IGNORECASE)
+    return words["talk_to_primary_named"].format(name=isolate(primary.name))
 
 
 # -- questions left unanswered -------------------------------------------------------------

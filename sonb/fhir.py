@@ -151,11 +151,8 @@ def _target(resource: Mapping, case: Case) -> tuple[Binding, Target]:
     if binding is OPINION:
         if target not in {c.id for c in case.clinicians}:
             raise _error("no_opinion")
-    elif binding.field is not None:
-        if target not in binding.targets(case):
-            raise _error("no_record")
-    elif target:
-        raise _error("no_target")
+    elif (target or None) not in binding.targets(case):
+        raise _error("no_record" if binding.field is not None else "no_target")
     return binding, target or None
 
 

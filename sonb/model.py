@@ -198,6 +198,23 @@ class Decision(Record):
     date: dt.date | None = None
 
 
+Verdict = Literal["same", "differ", "unsure"]
+
+
+class Judgement(Record):
+    """The patient's answer to "Did they say the same thing?" about two doctors' answers.
+
+    `about` is what was compared ("diagnosis", or "<option id>.<aspect>" such as
+    "surgery.risks"); `first` and `second` are the two answers as typed. The judgement holds
+    while both answers stay as they were; it always wins over sonb's own verdict
+    ("unsure": the patient does not know, sonb's verdict stands)."""
+
+    about: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}(\.[a-z_]{1,32})?$")]
+    first: Text
+    second: Text
+    verdict: Verdict
+
+
 class Case(Record):
     id: Annotated[str, StringConstraints(pattern=CASE_ID)] = Field(
         default_factory=new_case_id
@@ -217,6 +234,7 @@ class Case(Record):
     readiness_before: Readiness = Field(default_factory=Readiness)
     readiness_after: Readiness = Field(default_factory=Readiness)
     choice: Decision = Field(default_factory=Decision)
+    judgements: Annotated[list[Judgement], Field(max_length=500)] = []
 
     @model_validator(mode="after")
     def _references_exist(self):

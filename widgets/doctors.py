@@ -6,7 +6,7 @@ import ipywidgets as W
 
 from sonb import Clinician, Role
 from sonb import binding as B
-from sonb.compare import suggested_professionals
+from sonb.suggest import suggested_professionals
 from sonb.model import ROLE_LABELS
 from sonb.safe import esc
 

@@ -19,12 +19,14 @@ from .. import questionnaire as Q
 from ..errors import SonbError
 from ..model import Case, Clinician, Option, Preferences
 from .base import Binding, Loc, Target, drop_blank, field_link, validated
+from .judgement import JUDGEMENT
 from .opinion import (OPINION, OPINION_FIELDS, Switched, opinion_kind, set_aside_answers,
                       switch_opinion_form)
 
 __all__ = [
     "Binding", "Target", "validated", "BINDINGS", "ASSESSMENT", "OPTION", "CLINICIAN", "PLAN",
-    "OPINION", "PREFERENCES", "READINESS_BEFORE", "READINESS_AFTER", "CHOICE", "OPINION_FIELDS",
+    "OPINION", "PREFERENCES", "READINESS_BEFORE", "READINESS_AFTER", "CHOICE", "JUDGEMENT",
+    "OPINION_FIELDS",
     "Switched", "opinion_kind", "set_aside_answers", "switch_opinion_form", "shown_preferences",
     "with_shown_preferences", "without_record",
 ]
@@ -202,6 +204,6 @@ CHOICE = Binding("choice", Q.message("what_choice"),
                  put=_put_choice, link_of=field_link(("choice",)))
 
 BINDINGS: dict[str, Binding] = {b.key: b for b in (
-    ASSESSMENT, OPTION, CLINICIAN, PLAN, OPINION, PREFERENCES, READINESS_BEFORE,
+    ASSESSMENT, OPTION, CLINICIAN, PLAN, OPINION, JUDGEMENT, PREFERENCES, READINESS_BEFORE,
     READINESS_AFTER, CHOICE)}
 """Every form the app shows, in the order of the journey."""

@@ -183,3 +183,10 @@ def default_factors(kind: DecisionKind | str | None = None) -> list[Factor]:
     key = kind.value if isinstance(kind, DecisionKind) else kind
     rows = table.get(key) if isinstance(key, str) else None
     return [Factor(id=fid, label=label) for fid, label in (rows or table["default"])]
+
+
+def judgement_questionnaire(first: str, second: str) -> dict:
+    """"Did they say the same thing?" about two doctors' answers (named `first`, `second`)."""
+    words = _text("judgement")
+    return _form("judgement", [_choice("same", words["question"].format(first=first, second=second),
+                                       words["choices"].items())])
