@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -32,6 +32,7 @@ _LEVEL_RANGE = re.compile(r"\b([cltsd])\s?(\d{1,2})\s*(?:-|/|to|\s)\s*([cltsd])?
 _LEVEL_SPACED = re.compile(r"\b([cltsd])(\d{1,2})\s+([cltsd])(\d{1,2})\b")
 _LEVEL_WORD = re.compile(r"^[cltsd]\d{1,2}(?:[cltsd]\d{1,2})?$")
 LONG = 12  # words: in a longer text, only a FIRM difference is sure enough to say "differ"
+SHORT = 8  # words: only in a short text ("no fracture") is a negation read as a difference
 FIRM = {"side", "nature", "spine level", "stage", "type", "grade"}
 _THOUSANDS = re.compile(r"(\d),(\d{3})\b")
 _CLAUSE = re.compile(r"[.;:,()\[\]!?\n]+")
@@ -65,7 +66,7 @@ def _phrase(text: str) -> tuple[str, ...]:
     return tuple(_romans(words(_levels(plain(text)))))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _names(whole: bool) -> dict[tuple[str, ...], tuple[str, ...]]:
     """stemmed name -> the words it is read as: its row's first name. `whole`: a name of
     several words is read as one token standing for the whole name ("kidney stone" is then
@@ -95,7 +96,8 @@ def _rules() -> dict:
     known = frozenset(w for phrase in _names(False) for w in phrase)
     vocabulary = known | {w for phrase in (*groups, *before, *after) for w in phrase} | filler
     whole_names = frozenset(t[0] for t in _names(True).values() if len(t) == 1)
-    return {"groups": groups, "whole_names": whole_names, "numbered": {stem(w) for w in data["numbered"]},
+    findings = frozenset(w for phrase in _names(False) for w in phrase) - filler
+    return {"groups": groups, "whole_names": whole_names, "findings": findings, "numbered": {stem(w) for w in data["numbered"]},
             "before": before, "after": after, "breaks": {stem(w) for w in data["clause_breaks"]},
             "filler": filler, "vocabulary": frozenset(vocabulary),
             "names": tuple(sorted(w for w in known if w.isalpha()))}
@@ -230,7 +232,8 @@ def same_meaning(a: str, b: str) -> Verdict:
     either way are the same; else a difference either way is a difference."""
     if plain(a).split() == plain(b).split():
         return Verdict(SAME, "same words")
-    verdicts = [_compare(read(a, whole), read(b, whole)) for whole in (True, False)]
+    short = max(len(a.split()), len(b.split())) <= SHORT
+    verdicts = [_compare(read(a, whole), read(b, whole), short) for whole in (True, False)]
     same = [v for v in verdicts if v.kind == SAME]
     differ = [v for v in reversed(verdicts) if v.kind == DIFFER]  # the words name the qualifier
     found = (same or differ or verdicts)[0]
@@ -239,9 +242,11 @@ def same_meaning(a: str, b: str) -> Verdict:
     return found
 
 
-def _compare(ra: Reading, rb: Reading) -> Verdict:
-    if ra.negated & rb.said or rb.negated & ra.said:
-        return Verdict(DIFFER, "negation")
+def _compare(ra: Reading, rb: Reading, short: bool) -> Verdict:
+    conflict = (ra.negated - ra.said) & rb.said | (rb.negated - rb.said) & ra.said
+    if conflict:  # a difference only when a finding is denied in a short text: "no fracture"
+        findings = {w for w in conflict if w.startswith("#") or "=" in w or w in _rules()["findings"]}
+        return Verdict(DIFFER if short and findings else CHECK, "negation")
     for group in sorted(set(ra.groups) & set(rb.groups)):
         if not ra.groups[group] & rb.groups[group]:
             return Verdict(DIFFER, group)
