@@ -40,6 +40,7 @@ class Pair:
     """Two doctors' answers about one thing, and whether they say the same thing."""
 
     target: str  # names the pair for the judgement form: "<about>|<clinician>|<clinician>"
+    topic: str   # what the two answers are about, as the question names it ("Diagnosis")
     first: Said
     second: Said
     auto: str            # sonb's verdict: same / differ / check
@@ -149,13 +150,13 @@ def judgement_of(case: Case, about: str, first: str, second: str) -> str | None:
     return None
 
 
-def _pair(case: Case, about: str, a: Said, b: Said) -> Pair:
+def _pair(case: Case, about: str, topic: str, a: Said, b: Said) -> Pair:
     target = f"{about}|{a.clinician_id}|{b.clinician_id}"
     if a.code is not None or b.code is not None:
         auto = SAME if a.code == b.code else DIFFER
-        return Pair(target, a, b, auto, "choice", None, askable=False)
+        return Pair(target, topic, a, b, auto, "choice", None, askable=False)
     verdict = same_meaning(a.text, b.text)
-    return Pair(target, a, b, verdict.kind, verdict.why,
+    return Pair(target, topic, a, b, verdict.kind, verdict.why,
                 judgement_of(case, about, a.text, b.text), askable=True)
 
 
@@ -176,7 +177,8 @@ def _status(said: list[Said], pairs: list[Pair]) -> str:
 def _compared(case: Case, about: str, topic: str, option_id: str | None, aspect: dict,
               said: list[Said]) -> Compared:
     given = [s for s in said if s.text is not None]
-    pairs = [_pair(case, about, a, b) for a, b in combinations(given, 2)]
+    name = aspect["label"] if not topic else _text()["pair_topic"].format(option=topic, aspect=aspect["label"])
+    pairs = [_pair(case, about, name, a, b) for a, b in combinations(given, 2)]
     return Compared(about, topic, option_id, aspect["key"], aspect["label"], said, pairs,
                     _status(said, pairs))
 

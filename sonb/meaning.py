@@ -242,13 +242,28 @@ def same_meaning(a: str, b: str) -> Verdict:
     return found
 
 
+_ONE_LEVEL = re.compile(r"[cltsd]\d{1,2}")
+
+
+def _overlap(group: str, a: set[str], b: set[str]) -> bool:
+    """Whether two sets of values of a group share one. A single spine level meets a range that
+    ends at it (the L4-L5 disc presses on the L5 nerve); two ranges meet only when equal."""
+    if a & b:
+        return True
+    if group != "spine level":
+        return False
+    ends = lambda levels: {e for v in levels if len(found := _ONE_LEVEL.findall(v)) == 2 for e in found}
+    singles = lambda levels: {v for v in levels if len(_ONE_LEVEL.findall(v)) == 1}
+    return bool(singles(a) & ends(b) or singles(b) & ends(a))
+
+
 def _compare(ra: Reading, rb: Reading, short: bool) -> Verdict:
     conflict = (ra.negated - ra.said) & rb.said | (rb.negated - rb.said) & ra.said
     if conflict:  # a difference only when a finding is denied in a short text: "no fracture"
         findings = {w for w in conflict if w.startswith("#") or "=" in w or w in _rules()["findings"]}
         return Verdict(DIFFER if short and findings else CHECK, "negation")
     for group in sorted(set(ra.groups) & set(rb.groups)):
-        if not ra.groups[group] & rb.groups[group]:
+        if not _overlap(group, ra.groups[group], rb.groups[group]):
             return Verdict(DIFFER, group)
     only_a, only_b = ra.core - rb.core, rb.core - ra.core
     if only_a and only_b and not ra.core & rb.core and not (ra.unknown or rb.unknown):

@@ -1,11 +1,13 @@
 """PDF output, and saving the report and the printable forms as .html or .pdf.
 
 - `to_pdf(html, paper)`: PDF bytes made by WeasyPrint, which is allowed to fetch nothing.
-- `write_report(case, path)` and `write_forms(path, ...)`: the file's suffix picks the format.
+- `write_report(case, path)`, `write_forms(path, ...)` and `write_referral_script(path)`: the
+  file's suffix picks the format.
 
 PDF output needs WeasyPrint (`pip install weasyprint`, or the `pdf` extra) and Pango
 (Debian/Ubuntu: `apt install libpango-1.0-0 libpangoft2-1.0-0`). Text in Chinese or Arabic
-needs fonts that have it (`fonts-noto-cjk`, `fonts-noto-core`), or it prints as boxes.
+needs fonts that have it (`fonts-noto-cjk`, `fonts-noto-core`), or it prints as boxes; emoji
+need `fonts-symbola` (one color: the color emoji font breaks WeasyPrint's text order).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import Case, DecisionKind
-from .printable import forms_html
+from .printable import forms_html, referral_script_html
 from .render import _error, _words
 from .report import report_html
 
@@ -93,3 +95,8 @@ def write_forms(path: str | Path, kind: DecisionKind | str | None = None, case: 
                 clinician_id: str | None = None, paper: str = "A4") -> Path:
     """Save the printable forms (see `forms_html`) as HTML (.html, .htm) or PDF (.pdf)."""
     return _write(path, lambda: forms_html(kind, case, clinician_id), paper)
+
+
+def write_referral_script(path: str | Path, paper: str = "A4") -> Path:
+    """Save the words to ask a doctor for a referral (one page) as HTML or PDF."""
+    return _write(path, referral_script_html, paper)

@@ -2,7 +2,10 @@
 
 `forms_html(kind, case, clinician_id)` draws each form item by item from its Questionnaire
 JSON (`FormItem`), with ruled space for answers and for the patient's own questions, and
-says each condition (enableWhen) in words. `sonb.pdf.write_forms` saves them as .html or .pdf.
+says each condition (enableWhen) in words. `form_items(q, answers)` is the one walk over a
+form with its answers: the printed forms use all of it, the report for the primary doctor
+(`sonb.report`) only what was answered (`answered_only=True`). `referral_script_html()` is
+the page of words to ask a doctor for a referral. `sonb.pdf` saves them as .html or .pdf.
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ from typing import Any
 
 from . import binding as B
 from . import questionnaire as qn
+from ._datafiles import texts
 from .model import Case, Clinician, DecisionKind, Opinion
 from .questionnaire import is_blank
+from .questionnaire.items import one_of
 from .render import _date, _error, _render, _words, _yes_no
 
 BLANK_LINES = {"string": 1, "text": 4, "date": 1, "integer": 1}  # ruled lines per blank answer
 OWN_QUESTIONS_MIN = 5  # numbered lines for the patient's own questions, at least ...
 OWN_QUESTIONS_EXTRA = 3  # ... and this many free ones after those already written
+SCRIPT_NOTE_LINES = 4  # ruled lines for notes under the referral script
 
 
 @dataclass
@@ -30,6 +36,7 @@ class FormItem:
     kind: str  # "group", "display" or "question"
     text: str
     level: int = 0
+    link: str = ""  # the item's linkId
     type: str = ""
     number: int | None = None
     condition: str = ""
@@ -40,6 +47,16 @@ class FormItem:
     choices: list[tuple[str, bool]] = field(default_factory=list)  # (label, chosen)
     lines: int = 0  # ruled lines to write on
     items: list[FormItem] = field(default_factory=list)
+
+    @property
+    def said(self) -> list[str]:
+        """A question's answer in words: the choices picked (yes or no too), each answer of a
+        repeating item, or the one answer; [] when it has none."""
+        if self.choices:
+            return [label for label, chosen in self.choices if chosen]
+        if self.repeats:
+            return list(self.answers)
+        return [] if self.answer is None else [self.answer]
 
 
 def forms_html(kind: DecisionKind | str | None = None, case: Case | None = None,
@@ -98,28 +115,36 @@ def _form(kind: DecisionKind, case: Case | None, clinician: Clinician | None,
         "visit": _date(opinion.date) if opinion and opinion.date else None,
         "decision": case.decision if case and case.decision.strip() else None,
         "filled": clinician.name if answers else None,
-        "content": _form_items(q, answers),
+        "content": form_items(q, answers),
     }
 
 
-def _form_items(q: Mapping, answers: Mapping) -> list[FormItem]:
-    """The form's items, questions numbered 1, 2, ... in order, answers filled in."""
-    index = {item["linkId"]: item for item in qn.iter_items(q)}
+def form_items(q: Mapping, answers: Mapping, answered_only: bool = False) -> list[FormItem]:
+    """The form's items, questions numbered 1, 2, ... in order, answers filled in.
+
+    With `answered_only`, only what has an answer: the answered questions, inside the groups
+    that hold them (no texts to read, no empty groups, no conditions: an answer says enough)."""
+    index = qn.index(q)
     numbers: dict[str, int] = {}
 
     def build(items: Iterable[Mapping], level: int) -> list[FormItem]:
         out = []
         for item in items:
-            condition = _condition(item, index, numbers)
+            link = item["linkId"]
+            condition = "" if answered_only else _condition(item, index, numbers)
             if item["type"] == "group":
-                out.append(FormItem("group", item["text"], level, condition=condition,
-                                    items=build(item["item"], level + 1)))
+                inner = build(item["item"], level + 1)
+                if inner or not answered_only:
+                    out.append(FormItem("group", item["text"], level, link, condition=condition,
+                                        items=inner))
             elif item["type"] == "display":
-                out.append(FormItem("display", item["text"], level, condition=condition))
+                if not answered_only:
+                    out.append(FormItem("display", item["text"], level, link, condition=condition))
             else:
-                numbers[item["linkId"]] = len(numbers) + 1
-                out.append(_question(item, answers.get(item["linkId"]), numbers[item["linkId"]],
-                                     level, condition))
+                numbers[link] = len(numbers) + 1
+                found = _question(item, answers.get(link), numbers[link], level, condition)
+                if found.said or not answered_only:
+                    out.append(found)
         return out
 
     return build(q.get("item") or [], 0)
@@ -128,16 +153,18 @@ def _form_items(q: Mapping, answers: Mapping) -> list[FormItem]:
 def _question(item: Mapping, value: Any, number: int, level: int, condition: str) -> FormItem:
     words = _words()["forms"]
     kind = item["type"]
-    found = FormItem("question", item["text"], level, kind, number, condition)
+    found = FormItem("question", item["text"], level, item["linkId"], kind, number, condition)
     if kind == "boolean":
         found.choices = [(_yes_no(True), value is True), (_yes_no(False), value is False)]
     elif kind == "choice":
-        picked = value if isinstance(value, list) else [value]
-        found.choices = [(c["display"], code in picked) for code, c in qn.choice_codes(item).items()]
+        picked = qn.values_of(value)
+        codes = qn.choice_codes(item)
+        found.choices = [(c["display"], code in picked) for code, c in codes.items()]
+        found.choices += [(str(v), True) for v in picked if not one_of(v, codes)]  # no longer offered
         found.hint = words["pick_any" if item.get("repeats") else "pick_one"]
     elif item.get("repeats"):
         found.repeats = True
-        found.answers = [v for v in value or [] if isinstance(v, str) and v.strip()]
+        found.answers = [str(v) for v in qn.values_of(value)]
         found.lines = max(OWN_QUESTIONS_MIN, len(found.answers) + OWN_QUESTIONS_EXTRA) - len(found.answers)
         found.hint = words["more_questions"]
     else:
@@ -183,3 +210,16 @@ def _condition_part(condition: Mapping, target: Mapping, number: int, latest: in
     else:
         shown = _date(value) if target["type"] == "date" else str(value)
     return words[("is" if operator == "=" else "is_not") + to].format(n=number, value=shown)
+
+
+# -- the words to ask for a referral ----------------------------------------------------------
+
+def referral_script_html() -> str:
+    """One printable page: what a patient could say to ask their doctor for the name of a
+    second doctor (`sonb/data/ui.json`, step 2), with lines to write down who they asked,
+    when, and the name they were given."""
+    step = texts("ui")["steps"]["doctors"]
+    words = _words()["script"]
+    return _render("script.html.j2", t=words, title=step["script_title"], script=step["script"],
+                   reassure=step["reassure"], lines=SCRIPT_NOTE_LINES,
+                   made=_date(dt.date.today()))

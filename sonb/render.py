@@ -24,6 +24,9 @@ from ._datafiles import texts
 from .errors import SonbError
 from .safe import esc
 
+_OPEN_ISOLATES = "\u2066\u2067\u2068"  # left-to-right, right-to-left, first-strong isolate
+_CLOSE_ISOLATE = "\u2069"  # pop directional isolate
+
 
 # -- words ----------------------------------------------------------------------------------
 
@@ -57,14 +60,26 @@ def direction(text: object) -> str:
     """'rtl' or 'ltr' from the first letter with a strong direction, else 'auto'.
 
     This is what a browser's dir="auto" does; computing it here makes WeasyPrint (which
-    ignores dir="auto") lay out Arabic or Hebrew text right to left as well."""
+    ignores dir="auto") lay out Arabic or Hebrew text right to left as well. As in Unicode's
+    rule, letters inside isolates (`sonb.safe.isolate`) do not count: an isolated Arabic name
+    followed by "(Another kind of professional)" is left to right. Text that is all isolated
+    takes the direction of its first isolated letter."""
+    depth, inside = 0, "auto"
     for char in str(text):
+        if char in _OPEN_ISOLATES:
+            depth += 1
+            continue
+        if char == _CLOSE_ISOLATE:
+            depth = max(depth - 1, 0)
+            continue
         kind = unicodedata.bidirectional(char)
-        if kind == "L":
-            return "ltr"
-        if kind in ("R", "AL"):
-            return "rtl"
-    return "auto"
+        if kind in ("L", "R", "AL"):
+            found = "ltr" if kind == "L" else "rtl"
+            if depth == 0:
+                return found
+            if inside == "auto":
+                inside = found
+    return inside
 
 
 def fill(template: str, **values: object) -> Markup:

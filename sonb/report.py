@@ -1,27 +1,40 @@
 """The report for the primary doctor: one self-contained HTML page that sums up the case.
 
 `report_html(case)` builds it from the case (`sonb.pdf.write_report` saves it as .html or
-.pdf). Every value reaches the HTML through Jinja2's autoescape (`sonb/templates/`, see
-`sonb.render`); the text around the values is in `sonb/data/report.json`. The page loads
-nothing: the CSS is inline, and there are no scripts, images, web fonts or links; a
-Content-Security-Policy says so to browsers as well.
+.pdf). Each doctor's part holds every answer of their form (`sonb.binding.OPINION`, walked by
+`sonb.printable.form_items`, the walk the printed forms use), grouped as the form groups
+them; the patient's own questions and the questions still open follow, one list per doctor.
+Every value reaches the HTML through Jinja2's autoescape (`sonb/templates/`, see
+`sonb.render`); the text around the values is in `sonb/data/report.json`. A name that the
+report puts beside other words goes through `sonb.safe.isolate` (or `fill`'s <bdi>), so a
+right-to-left name keeps its place. The page loads nothing: the CSS is inline, and there are
+no scripts, images, web fonts or links; a Content-Security-Policy says so to browsers as well.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import compare, plan as plans, questionnaire as qn
+from markupsafe import Markup
+
+from . import binding as B
+from . import compare
+from . import plan as plans
+from . import questionnaire as qn
 from ._datafiles import texts
 from .assessment import assess
 from .model import DECISION_KIND_LABELS, ROLE_LABELS, Case, Clinician, Opinion, Role
+from .printable import FormItem, form_items
 from .questionnaire import is_blank
 from .render import _date, _render, _words, _yes_no, fill
+from .safe import isolate
 
 COMPARE_COLUMNS = 3  # doctors per comparison table: more would not fit a printed page
 FIT_COLUMNS = 4  # choices per "what matters" table
+OWN = "my_questions"  # the patient's own questions on each form (a repeating text)
 
 
 # -- tables ---------------------------------------------------------------------------------
@@ -49,6 +62,25 @@ class Table:
     head: list[Cell]  # the corner cell, then one per column
     rows: list[Row]
     css: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answered question of a form: its text and what was answered (a list when the
+    question takes more than one answer)."""
+
+    question: str
+    said: list[Cell]
+    listed: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """Answers under one heading: the form's group (None: the form's first questions)."""
+
+    heading: str | Markup | None
+    level: int  # 0: the doctor's own heading is above; 1: a group; 2: a group in a group
+    answers: list[Answer]
 
 
 def _said(value: object) -> Cell:
@@ -106,11 +138,12 @@ def report_html(case: Case, today: dt.date | None = None) -> str:
         clinicians=_clinicians_table(case),
         opinions=[_opinion(case, op) for op in case.opinions],
         compare=_compare_tables(case) if case.opinions else [],
+        judgements=_judgements(case),
         guidance=compare.guidance(case),
         matters=_matters_tables(case),
         readiness=_readiness_table(case),
         choice=_choice(case),
-        unanswered=_grouped(compare.unanswered_table(case)),
+        unanswered=_follow_ups(case),
         own_questions=_own_questions(case),
         checklist=_checklist_table(case, today),
         warnings=_warnings(case, today),
@@ -118,7 +151,9 @@ def report_html(case: Case, today: dt.date | None = None) -> str:
 
 
 def _clinician_label(clinician: Clinician) -> str:
-    return texts("aspects")["clinician_label"].format(name=clinician.name, role=ROLE_LABELS[clinician.role])
+    """'Name (role)', the name isolated so that a right-to-left name stays before its role."""
+    return texts("aspects")["clinician_label"].format(name=isolate(clinician.name),
+                                                       role=ROLE_LABELS[clinician.role])
 
 
 def _clinicians_table(case: Case) -> Table | None:
@@ -134,53 +169,90 @@ def _clinicians_table(case: Case) -> Table | None:
     return Table(words["clinicians_caption"], [Cell(text) for text in columns.values()], rows, "people")
 
 
+def _form_of(case: Case, opinion: Opinion) -> tuple[dict, dict]:
+    """The doctor's form (`sonb.binding.OPINION`) and this opinion's answers. An earlier
+    opinion of the same doctor is read on its own, so its answers are not lost."""
+    latest = case.opinion_of(opinion.clinician_id)
+    seen = case if latest is opinion else case.model_copy(update={"opinions": [opinion]})
+    return B.OPINION.form(seen, opinion.clinician_id), B.OPINION.read(seen, opinion.clinician_id)
+
+
 def _opinion(case: Case, opinion: Opinion) -> dict:
-    """One doctor's opinion: the main facts, and what they said about each choice."""
+    """One doctor's part: every answer of their form but their own questions (which have a
+    part of their own), grouped as the form groups them; then answers kept from a form used
+    before."""
     words = _words()["report"]["opinion"]
-    if opinion.recommended_option is None:
-        recommended = _said(None)
-    else:
-        recommended = Cell(case.option(opinion.recommended_option).name, user=True)
-    confidence = texts("aspects")["confidence"].get(opinion.confidence)
-    facts = [
-        (words["date"], _said(_date(opinion.date))),
-        (words["diagnosis"], _said(opinion.diagnosis)),
-        (words["recommendation"], recommended),
-        (words["confidence"], _said(confidence)),
-        (words["what_if_wait"], _said(opinion.what_if_wait)),
-    ]
-    return {"heading": _clinician_label(case.clinician(opinion.clinician_id)),
-            "facts": facts, "views": _views(case, opinion)}
+    form, answers = _form_of(case, opinion)
+    answers = {k: v for k, v in answers.items() if k != OWN}
+    options = {f"{o.id}.group": o for o in case.options}
+
+    def heading(group: FormItem) -> str | Markup:
+        option = options.get(group.link)
+        if option is None:
+            return group.text
+        about = fill(words["about"], option=option.name)
+        if option.id == opinion.recommended_option:
+            return about + Markup(" ") + words["suggested"]
+        return about
+
+    blocks = _blocks(form_items(form, answers, answered_only=True), heading)
+    for kind, kept in opinion.set_aside.items():
+        earlier = qn.load(qn.FORM_FOR_KIND[kind])
+        items = form_items(earlier, kept, answered_only=True)
+        if items:
+            title = fill(words["set_aside"], form=earlier["title"])
+            blocks.append(Block(title, 1, []))
+            blocks += _blocks(items, lambda group: group.text, level=2)
+    return {"heading": _clinician_label(case.clinician(opinion.clinician_id)), "blocks": blocks}
 
 
-def _views(case: Case, opinion: Opinion) -> list[dict]:
-    """What the doctor said about each choice, in the case's order; empty answers left out."""
-    labels = {a["field"]: a["label"] for a in texts("aspects")["aspects"] if a["source"] == "option"}
-    found = []
-    for option in case.options:
-        view = opinion.views.get(option.id)
-        facts = [(labels[name], Cell(text, user=True))
-                 for name, text in (view.model_dump().items() if view else ()) if text.strip()]
-        if facts:
-            found.append({"name": option.name, "suggested": option.id == opinion.recommended_option,
-                          "facts": facts})
+def _blocks(items: list[FormItem], heading: Callable[[FormItem], str | Markup], level: int = 1,
+            title: str | Markup | None = None) -> list[Block]:
+    """Answered form items (`form_items(..., answered_only=True)`) as blocks of answers in
+    form order: the questions under `title`, then each group under its `heading(group)`."""
+    found: list[Block] = []
+    answers: list[Answer] = []
+    for item in items:
+        if item.kind == "question":
+            answers.append(Answer(item.text, [Cell(text, user=True) for text in item.said],
+                                  listed=item.repeats or len(item.said) > 1))
+            continue
+        if answers:
+            found.append(Block(title, level - 1, answers))
+            answers, title = [], None  # questions after a group: no heading of their own
+        found += _blocks(item.items, heading, level + 1, heading(item))
+    if answers:
+        found.append(Block(title, level - 1, answers))
     return found
 
 
 def _compare_tables(case: Case) -> list[Table]:
-    """The comparison table with a 'Do they agree?' column, cut to fit the page."""
+    """Each topic compared (general, then choice by choice) with a 'Do they agree?' column that
+    counts the patient's own answers, cut to fit the page."""
     words = _words()["report"]
-    table = compare.comparison_table(case)
-    status = compare.agreement(case)["status"]
+    doctors = list(compare.comparison_table(case).columns)
     rows = []
-    for aspect, said in zip(table.index, table.itertuples(index=False)):
-        code = status[aspect]
-        css = code.replace(" ", "-")
-        rows.append(Row(Cell(aspect), [*(_said(v) for v in said),
-                                       Cell(words["status"][code], css=f"status {css}")], css))
-    head = [Cell(words["compare_columns"]["aspect"]), *(Cell(c, user=True) for c in table.columns),
+    for found in compare.compared(case):
+        said = {s.who: s.text for s in found.said}
+        label = found.label if not found.topic else words["compare_topic"].format(
+            option=found.topic, aspect=found.label)
+        code = found.status.replace(" ", "-")
+        mark = words["status"][found.status]
+        if any(p.yours in ("same", "differ") for p in found.pairs):
+            mark = words["status_yours"].format(status=mark)
+        rows.append(Row(Cell(label, user=bool(found.topic)),
+                        [*(_said(said.get(who)) for who in doctors), Cell(mark, css=f"status {code}")],
+                        code))
+    head = [Cell(words["compare_columns"]["aspect"]), *(Cell(c, user=True) for c in doctors),
             Cell(words["compare_columns"]["status"])]
     return _split(Table(words["compare_caption"], head, rows, "compare"), COMPARE_COLUMNS, last=1)
+
+
+def _judgements(case: Case) -> list[str]:
+    """The patient's own answers to "Did they say the same thing?", as sentences."""
+    words = _words()["report"]["judgement"]
+    return [words[p.yours].format(topic=p.topic, first=p.first.name, second=p.second.name)
+            for p in compare.pairs(case).values() if p.yours in ("same", "differ")]
 
 
 def _matters_tables(case: Case) -> list[Table]:
@@ -234,21 +306,36 @@ def _choice(case: Case) -> dict:
             "date": _date(choice.date) or None}
 
 
-def _grouped(frame) -> list[tuple[str, list[str]]]:
-    """A two-column (who, what) table as [(who, [what, ...])], keeping the order."""
-    groups: dict[str, list[str]] = {}
-    for who, what, *_ in frame.itertuples(index=False):
-        groups.setdefault(who, []).append(what)
-    return list(groups.items())
+def _follow_ups(case: Case) -> list[dict]:
+    """Per doctor, the questions their form left open (`compare.unanswered_table`), as a note
+    the patient can send them."""
+    words = _words()["report"]
+    found = []
+    for clinician in case.clinicians:
+        opinion = case.opinion_of(clinician.id)
+        if opinion is None:
+            continue
+        alone = case.model_copy(update={"clinicians": [clinician],
+                                        "opinions": [o for o in case.opinions
+                                                     if o.clinician_id == clinician.id]})
+        table = compare.unanswered_table(alone)  # this doctor's rows only: no label to match
+        questions = [question for _who, question, *_ in table.itertuples(index=False)]
+        if not questions:
+            continue
+        hello = fill(words["follow_up_dated"], date=_date(opinion.date)) if opinion.date \
+            else words["follow_up"]
+        found.append({"name": _clinician_label(clinician), "hello": hello, "questions": questions})
+    return found
 
 
 def _own_questions(case: Case) -> list[tuple[str, list[str]]]:
-    """The patient's own questions from each doctor's form."""
+    """The patient's own questions on each doctor's form."""
     found = []
     for opinion in case.opinions:
-        asked = [q for q in opinion.answers.get("my_questions") or [] if q.strip()]
+        _form, answers = _form_of(case, opinion)
+        asked = [str(text) for text in qn.values_of(answers.get(OWN))]
         if asked:
-            found.append((case.clinician(opinion.clinician_id).name, asked))
+            found.append((_clinician_label(case.clinician(opinion.clinician_id)), asked))
     return found
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from sonb import binding as B, compare as C
+from sonb import binding as B
+from sonb import compare as C
 from sonb.safe import esc, paragraphs
 
 from .bound import BoundForm

@@ -24,7 +24,7 @@ def _pair(case: Case, target: Target):
 
 def _form(case: Case, target: Target) -> dict:
     pair = _pair(case, target)
-    return Q.judgement_questionnaire(pair.first.name, pair.second.name)
+    return Q.judgement_questionnaire(pair.topic, pair.first.name, pair.second.name)
 
 
 def _read(case: Case, target: Target) -> dict:

@@ -13,8 +13,17 @@ from typing import Any
 from .._datafiles import texts
 from ..errors import SonbError
 from ..model import Case, DecisionKind, Factor
-from .items import (ASPECT_SYSTEM, CODE_SYSTEM, FORM_FOR_KIND, MAX_LENGTH, MAX_VALUE, MIN_VALUE,
-                    NONE, OTHER, URL_PREFIX)
+from .items import (
+    ASPECT_SYSTEM,
+    CODE_SYSTEM,
+    FORM_FOR_KIND,
+    MAX_LENGTH,
+    MAX_VALUE,
+    MIN_VALUE,
+    NONE,
+    OTHER,
+    URL_PREFIX,
+)
 from .schema import _package_dir, check, fhir_id, load
 
 
@@ -185,8 +194,9 @@ def default_factors(kind: DecisionKind | str | None = None) -> list[Factor]:
     return [Factor(id=fid, label=label) for fid, label in (rows or table["default"])]
 
 
-def judgement_questionnaire(first: str, second: str) -> dict:
-    """"Did they say the same thing?" about two doctors' answers (named `first`, `second`)."""
+def judgement_questionnaire(topic: str, first: str, second: str) -> dict:
+    """"Did they say the same thing?" about two doctors' answers on one topic."""
     words = _text("judgement")
-    return _form("judgement", [_choice("same", words["question"].format(first=first, second=second),
+    question = words["question"].format(topic=topic, first=first, second=second)
+    return _form("judgement", [_choice("same", question,
                                        words["choices"].items())])

@@ -258,20 +258,28 @@ def test_whole_journey_from_an_empty_case(browser, voila):
     expect(item(said, "What does the doctor think is wrong? (This is the diagnosis.)").locator("textarea")
            ).to_have_value(VISITS["Dr. Tom Hughes"]["diagnosis"])
 
-    # 5. Compare what they said
+    # 5. Compare what they said: topic by topic, and "Did they say the same thing?"
     go_to_step(page, 5)
-    tables = shown(page).locator("table.sonb-table")
-    expect(tables.first).to_be_visible(timeout=WAIT)
-    side_by_side = tables.filter(has=page.locator("th", has_text="Dr. Grace Okafor"))
+    topics = shown(page).locator(".sonb-topic")
+    expect(topics.first).to_be_visible(timeout=WAIT)
+
+    def topic(name):
+        return topics.filter(has=page.locator("h4", has_text=name)).first
+
     for name in VISITS:
-        expect(side_by_side.first.locator("thead")).to_contain_text(name)
-    for aspect in ("Diagnosis", "Recommendation"):
-        row = shown(page).locator("tr").filter(has=page.locator("th", has_text=aspect)).filter(has_text="differ")
-        expect(row.first).to_be_visible()
-        expect(row.first.locator("td.sonb-differ").first).to_be_visible()
+        expect(topic("Diagnosis")).to_contain_text(name)
+    expect(topic("Recommendation").locator(".sonb-mark")).to_have_text("They differ")
+    expect(topic("Diagnosis").locator(".sonb-mark")).to_have_text("Check: is it the same?")
     guidance = shown(page).locator("h3:has-text('What you can do next') + ul")
+    expect(guidance).to_contain_text("sonb cannot tell if")
     expect(guidance).to_contain_text("physical therapist")
     expect(guidance).to_contain_text("physiatrist")
+    hughes, okafor, lindqvist = VISITS
+    for first, second in ((hughes, okafor), (hughes, lindqvist), (okafor, lindqvist)):
+        choose(page, f"Diagnosis: did {first} and {second} say the same thing?", "Yes, the same")
+    expect(topic("Diagnosis").locator(".sonb-mark")).to_have_text("They agree", timeout=WAIT)
+    expect(guidance).to_contain_text(f"{hughes}, {okafor} and {lindqvist} name the same problem")
+    expect(guidance).not_to_contain_text("sonb cannot tell")
     watch.check(page)
     shot(page, "journey-5-compare")
 
@@ -310,10 +318,11 @@ def test_whole_journey_from_an_empty_case(browser, voila):
     form = said
     expect(field(form, "A question you want to ask 1").locator("textarea")
            ).to_have_value(VISITS["Dr. Grace Okafor"]["question"])
-    go_to_step(page, 5)
-    side_by_side = shown(page).locator("table.sonb-table").filter(has=page.locator("th", has_text="Dr. Grace Okafor"))
+    go_to_step(page, 5)  # the patient's "same" answers were kept
+    said = shown(page).locator(".sonb-topic").filter(has=page.locator("h4", has_text="Diagnosis")).first
     for name in VISITS:
-        expect(side_by_side.first.locator("thead")).to_contain_text(name)
+        expect(said).to_contain_text(name)
+    expect(said.locator(".sonb-mark")).to_have_text("They agree")
     go_to_step(page, 6)
     choice = shown(page).locator(".sonb-form").filter(has_text="What have you decided?")
     decided = item(choice, "What have you decided?").get_by_role("radiogroup",

@@ -9,9 +9,12 @@ from html.parser import HTMLParser
 
 from pydantic import BaseModel
 
-from sonb import questionnaire as qn
+from sonb import binding as B, questionnaire as qn
+from sonb._datafiles import texts
 from sonb.examples import load_example
-from sonb.model import Case, Decision
+from sonb.model import (ROLE_LABELS, Case, Clinician, Decision, DecisionKind, Opinion, OptionView,
+                        Role)
+from sonb.questionnaire.builders import ASKED_BY_OPINION
 
 TODAY = dt.date(2025, 3, 14)
 PAYLOADS = (
@@ -63,12 +66,13 @@ def fill_text(model: BaseModel, source: Iterator[str], full: bool = False) -> No
 
 
 def fill_answers(case: Case, source: Iterator[str], full: bool = False) -> None:
-    """Answer every text question of each opinion's form (three own questions each)."""
+    """Answer every text question of each opinion's form (three own questions each): the
+    kind's questions the doctor's form asks (those it asks per choice are `views`)."""
     for opinion in case.opinions:
         form = qn.load(qn.FORM_FOR_KIND[opinion.form_kind])
         answers = dict(opinion.answers)
         for item in qn.questions(form):
-            if item["type"] not in ("string", "text"):
+            if item["type"] not in ("string", "text") or item["linkId"] in ASKED_BY_OPINION:
                 continue
             if item.get("repeats"):
                 answers[item["linkId"]] = [_text(source, item["maxLength"], full) for _ in range(3)]
@@ -121,3 +125,57 @@ class Page(HTMLParser):
         if not self.in_style:
             self.chunks.append(data)
 
+
+
+# -- what every doctor's form holds -------------------------------------------------------------
+
+ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))  # LRI, RLI, FSI, PDI: not text
+EMOJI = "😀👍❤️🙏"
+RTL_NAME = "د. سارة"
+
+
+def shown_answer(item: dict, value) -> str:
+    """One answer as a reader sees it: a choice by its words, a date in words, yes or no."""
+    words = texts("report")
+    if item["type"] == "choice":
+        return qn.choice_codes(item)[value]["display"]
+    if item["type"] == "boolean":
+        return words["yes" if value else "no"]
+    if item["type"] == "date":
+        day = dt.date.fromisoformat(value)
+        return words["date"].format(month=words["months"][day.month - 1], day=day.day, year=day.year)
+    return str(value)
+
+
+def form_answers(case: Case) -> dict[str, list[tuple[str, str]]]:
+    """clinician id -> (linkId, answer as shown) for every non-blank answer of their form
+    (`sonb.binding.OPINION`), each value of a repeating answer on its own."""
+    found = {}
+    for clinician_id in B.OPINION.targets(case):
+        items = qn.index(B.OPINION.form(case, clinician_id))
+        found[clinician_id] = [(link, shown_answer(items[link], v))
+                               for link, value in B.OPINION.read(case, clinician_id).items()
+                               for v in qn.values_of(value)]
+    return found
+
+
+def doctor_label(case: Case, clinician_id: str) -> str:
+    clinician = case.clinician(clinician_id)
+    return texts("aspects")["clinician_label"].format(name=clinician.name, role=ROLE_LABELS[clinician.role])
+
+
+def emoji_rtl_case() -> Case:
+    """The back-pain example with emoji in a diagnosis and an answer, and an Arabic name for a
+    professional of another kind who gave an opinion too."""
+    case = load_example("back_pain")
+    case.opinions[0].diagnosis = f"Herniated disc {EMOJI} and a worn disc"
+    case.opinions[0].answers = {**case.opinions[0].answers, "anesthesia": "Asleep 😴 the whole time"}
+    case.clinicians.append(Clinician(id="dr-sara", name=RTL_NAME, role=Role.other_professional,
+                                     specialty="Physiatry"))
+    case.opinions.append(Opinion(
+        clinician_id="dr-sara", date=dt.date(2025, 3, 13), diagnosis="Sciatica from a disc 🙂",
+        recommended_option="physical-therapy", confidence="not_sure",
+        views={"physical-therapy": OptionView(benefits="Less pain 👍", cost="$25 a visit")},
+        form_kind=DecisionKind.surgery,
+        answers={"purpose": "To ease the leg pain.", "my_questions": ["Can I swim? 🏊"]}))
+    return case

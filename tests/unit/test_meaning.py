@@ -98,6 +98,7 @@ def test_conflicts_are_differences(a, b, why):
     ("Possible torn meniscus", "Torn meniscus"),          # one is unsure
     ("Back pain from a disc", "Strained back muscle"),    # sonb does not know
     ("Infection, blood clots, nerve damage", "Infection and nerve damage"),
+    ("Herniated disc at L4-L5", "A disc pressing on the L5 nerve root"),  # L5 is an end of L4-L5
 ])
 def test_unsure_means_check(a, b):
     assert same_meaning(a, b).kind == CHECK

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -15,6 +17,7 @@ from sonb.model import DecisionKind
 from report_helpers import PAYLOADS, Page, hostile  # tests/unit/report_helpers.py
 
 WORDS = texts("report")
+STEP = texts("ui")["steps"]["doctors"]
 
 
 @pytest.mark.parametrize("kind", list(DecisionKind))
@@ -50,7 +53,7 @@ def test_condition_words_name_an_earlier_question_and_its_choice():
             {"question": "pick", "operator": "!=", "answerCoding": {"code": "a"}},
             {"question": "b", "operator": "exists", "answerBoolean": False}]},
     ]}
-    items = printable._form_items(q, {})
+    items = printable.form_items(q, {})
     assert items[2].condition == "If the answer to question 1 is not \u201cApples\u201d or you left it blank:"
 
 
@@ -82,9 +85,29 @@ def test_filled_boolean_and_choice_are_ticked():
                   {"linkId": "c", "text": "C?", "type": "choice", "answerOption": [
                       {"valueCoding": {"code": "x", "display": "X"}},
                       {"valueCoding": {"code": "y", "display": "Y"}}]}]}
-    b, c = printable._form_items(q, {"b": False, "c": "y"})
+    b, c = printable.form_items(q, {"b": False, "c": "y"})
     assert b.choices == [("Yes", False), ("No", True)]
     assert c.choices == [("X", False), ("Y", True)]
+
+
+def test_answered_only_keeps_the_answered_questions_in_their_groups():
+    q = {"item": [{"linkId": "hi", "text": "Read me.", "type": "display"},
+                  {"linkId": "g", "text": "G", "type": "group", "item": [
+                      {"linkId": "b", "text": "B?", "type": "boolean"},
+                      {"linkId": "d", "text": "D?", "type": "date"}]},
+                  {"linkId": "empty", "text": "E", "type": "group", "item": [
+                      {"linkId": "s", "text": "S?", "type": "string"}]},
+                  {"linkId": "c", "text": "C?", "type": "choice", "answerOption": [
+                      {"valueCoding": {"code": "x", "display": "X"}}]},
+                  {"linkId": "many", "text": "M?", "type": "string", "repeats": True}]}
+    answers = {"b": False, "s": " ", "c": "gone", "many": ["one", " ", "two"]}
+    group, choice, many = printable.form_items(q, answers, answered_only=True)
+    assert (group.kind, group.link, [i.link for i in group.items]) == ("group", "g", ["b"])
+    assert group.items[0].said == ["No"]
+    assert choice.said == ["gone"]  # a code no longer offered is still shown
+    assert many.said == ["one", "two"]
+    assert printable.form_items(q, {"d": "2025-03-14"}, answered_only=True)[0].items[0].said == \
+        ["March 14, 2025"]
 
 
 def test_hostile_answers_in_a_filled_form_stay_text():
@@ -104,3 +127,34 @@ def test_forms_refuse_what_they_cannot_print(call, message):
     with pytest.raises(SonbError, match=re.escape(message)):
         call()
 
+
+
+def test_referral_script_is_one_page_with_the_words_and_lines_to_write_on():
+    html = printable.referral_script_html()
+    page = Page(html)
+    for text in (STEP["script_title"], *STEP["script"], STEP["reassure"], WORDS["script"]["intro"],
+                 *WORDS["script"]["fill_in"], WORDS["script"]["notes"]):
+        assert text in page.text, text
+    assert [tag for tag, _ in page.elements].count("h1") == 1
+    assert [a for a in page.attributes if a == ("span", "class", "blank")] == \
+        [("span", "class", "blank")] * len(WORDS["script"]["fill_in"])
+    assert [a for a in page.attributes if a == ("div", "class", "line")] == \
+        [("div", "class", "line")] * printable.SCRIPT_NOTE_LINES
+    # the printed forms' page: their CSS, nothing to fetch
+    forms = printable.forms_html("surgery")
+    style = lambda h: h[h.index("<style>"):h.index("</style>")]  # noqa: E731
+    assert style(html) == style(forms)
+    assert "Content-Security-Policy" in html and not re.search(r"https?://|url\(|@import", html)
+    assert not {tag for tag, _ in page.elements} & {"script", "link", "img", "iframe", "a"}
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("paper", ["A4", "letter"])
+def test_referral_script_prints_on_one_page(tmp_path, paper):
+    from sonb.pdf import write_referral_script
+
+    path = write_referral_script(tmp_path / "ask.pdf", paper)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.M)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert " ".join(STEP["script"][1].split()[:6]) in " ".join(text.split())

@@ -12,10 +12,11 @@ import pytest
 from sonb import render, report
 from sonb._datafiles import texts
 from sonb.examples import load_example
-from sonb.model import Case, Decision
+from sonb.model import Case, Decision, DecisionKind, Opinion
 
 # tests/unit/report_helpers.py
-from report_helpers import PAYLOADS, TODAY, Page, filled_case, hostile, numbered_payloads
+from report_helpers import (PAYLOADS, RTL_NAME, TODAY, Page, emoji_rtl_case, filled_case,
+                            form_answers, hostile, numbered_payloads)
 
 WORDS = texts("report")
 
@@ -70,12 +71,8 @@ def test_every_free_text_field_appears_in_the_report():
 
     case = filled_case(recorded())
     page = Page(report.report_html(case, TODAY))
-    answers = {a for op in case.opinions for v in op.answers.values()
-               for a in (v if isinstance(v, list) else [v])}
-    own = {a for op in case.opinions for a in op.answers["my_questions"]}
-    expected = [text for text in filled if text not in answers or text in own]
-    assert len(expected) > 60
-    assert [text for text in expected if text not in page.text] == []
+    assert len(filled) > 100  # every field of the case and every text answer of each form
+    assert [text for text in filled if text not in page.text] == []
 
 
 def test_fill_isolates_and_escapes_each_value():
@@ -98,12 +95,23 @@ def test_each_user_text_gets_the_direction_of_its_first_letter(intl_case):
 @pytest.mark.parametrize("text, expected", [
     ("Dr Ng", "ltr"), ("د. ليلى", "rtl"), ("שלום", "rtl"), ("李明", "ltr"),
     ("\u202eevil", "ltr"), ("12 - 3", "auto"), ("", "auto"), ("(١) د", "rtl"),
+    ("\u2068د. سارة\u2069 (Another kind of professional)", "ltr"),  # isolated: skipped
+    ("\u2068د. سارة\u2069", "rtl"), ("\u2067\u2068x\u2069 د\u2069 y", "ltr"),
 ])
 def test_direction_follows_the_first_strong_letter(text, expected):
     assert render.direction(text) == expected
 
 
 # -- what the report holds -----------------------------------------------------------------
+
+def test_a_right_to_left_name_keeps_its_place_beside_other_words():
+    html = report.report_html(emoji_rtl_case(), TODAY)
+    label = f"\u2068{RTL_NAME}\u2069 (Another kind of professional)"
+    assert f'<h3 dir="ltr">{label}</h3>' in html  # the doctor's part
+    assert f'What I asked <bdi dir="ltr">{label}</bdi>:' in html  # own questions
+    assert f'Questions for <bdi dir="ltr">{label}</bdi>' in html  # questions still open
+    assert f'<th scope="row" dir="rtl">{RTL_NAME}</th>' in html  # a name alone: its own way
+
 
 def test_report_is_self_contained(back_pain_html):
     page = Page(back_pain_html)
@@ -113,6 +121,7 @@ def test_report_is_self_contained(back_pain_html):
     css = back_pain_html[back_pain_html.index("<style>"):back_pain_html.index("</style>")]
     assert "url(" not in css and "@import" not in css and "@font-face" not in css
     assert '"Noto Sans CJK SC"' in css and '"Noto Sans Arabic"' in css
+    assert "Symbola, sans-serif;" in css  # emoji, in one color: a local font, last
     assert "@page" in css and "@media print" in css
     assert "Content-Security-Policy" in back_pain_html and "default-src 'none'" in back_pain_html
 
@@ -147,6 +156,60 @@ def test_report_holds_the_key_facts(back_pain_html):
     for text in expected:
         assert text in page.text, text
     assert case.id not in back_pain_html  # the case id is the patient's resume code
+
+
+def test_report_holds_every_answer_of_every_doctor(back_pain_html):
+    page = Page(back_pain_html)
+    said = [shown for answers in form_answers(load_example("back_pain")).values()
+            for _link, shown in answers]
+    assert len(said) == 75
+    assert [text for text in said if text not in page.text] == []
+    t = WORDS["report"]
+    assert "About the surgery" in page.text and "Cost and insurance" in page.text  # the form's groups
+    assert "What is the name of the surgery?\x00" in page.text  # the form's own question
+    assert "Very sure" in page.text and "February 20, 2025" in page.text  # a choice, a date
+    assert t["opinion"]["about"].format(option="\x00Spinal fusion surgery\x00") + " " + \
+        t["opinion"]["suggested"] in page.text
+    own = "How will we know if physical therapy is not working?"
+    assert page.text.count(own) == 1  # under "My own questions" only
+
+
+def test_answers_read_alone_and_set_aside_are_in_the_report():
+    case = load_example("back_pain")
+    first = case.opinions[0]
+    earlier = first.model_copy(update={
+        "id": "earlier", "diagnosis": "Only a pulled muscle", "views": {},
+        "answers": {"my_questions": ["Is it safe to drive?"]}})
+    first.set_aside = {DecisionKind.medical_test: {
+        "changes_treatment": True, "changes_treatment_explain": "It would show if surgery helps.",
+        "results_when": "In a week", "my_questions": ["Does the scan use X-rays?"]}}
+    case.opinions.insert(0, earlier)  # the same doctor, seen before
+    page = Page(report.report_html(case, TODAY))
+    t = WORDS["report"]["opinion"]
+    for text in ("Only a pulled muscle", "Is it safe to drive?", "It would show if surgery helps.",
+                 "In a week", "Does the scan use X-rays?",
+                 "Will the result change your treatment?\x00\n\x00Yes"):
+        assert text in page.text, text
+    assert t["set_aside"].split("{")[0] in page.text
+
+
+def test_a_doctor_with_nothing_written_down_says_so():
+    case = load_example("back_pain")
+    case.opinions.append(Opinion(clinician_id="dr-patel"))
+    page = Page(report.report_html(case, TODAY))
+    assert WORDS["report"]["opinion"]["no_answers"] in page.text
+
+
+def test_questions_still_open_are_a_note_for_each_doctor(back_pain_html):
+    page = Page(back_pain_html)
+    t = WORDS["report"]
+    assert t["sections"]["questions"] in page.text and t["unanswered_intro"] in page.text
+    assert "Questions for \x00Sam Lindqvist (Another kind of professional)" in page.text
+    assert t["follow_up_dated"].format(date="\x00March 14, 2025\x00") in page.text
+    assert "<li>What is the surgery for?</li>" in back_pain_html
+    assert page.text.count(t["thanks"]) == len({who for who, *_ in
+                                                report.compare.unanswered_table(
+                                                    load_example("back_pain")).itertuples(index=False)})
 
 
 def test_comparison_marks_differences_in_words(back_pain_html):
@@ -201,6 +264,6 @@ def test_an_empty_case_still_makes_a_report():
     page = Page(report.report_html(Case(), TODAY))
     t = WORDS["report"]
     for key in ("no_decision", "no_kind", "no_options", "no_clinicians", "no_opinions",
-                "no_compare", "no_factors", "not_decided", "no_unanswered"):
+                "no_compare", "no_factors", "not_decided", "no_unanswered", "no_own"):
         assert t[key] in page.text, key
 
