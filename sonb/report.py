@@ -35,6 +35,7 @@ from .safe import isolate
 COMPARE_COLUMNS = 3  # doctors per comparison table: more would not fit a printed page
 FIT_COLUMNS = 4  # choices per "what matters" table
 OWN = "my_questions"  # the patient's own questions on each form (a repeating text)
+OWN_ANSWERED = "my_questions_answered"  # what the doctor said to them
 
 
 # -- tables ---------------------------------------------------------------------------------
@@ -183,7 +184,7 @@ def _opinion(case: Case, opinion: Opinion) -> dict:
     before."""
     words = _words()["report"]["opinion"]
     form, answers = _form_of(case, opinion)
-    answers = {k: v for k, v in answers.items() if k != OWN}
+    answers = {k: v for k, v in answers.items() if k not in (OWN, OWN_ANSWERED)}
     options = {f"{o.id}.group": o for o in case.options}
 
     def heading(group: FormItem) -> str | Markup:
@@ -328,14 +329,16 @@ def _follow_ups(case: Case) -> list[dict]:
     return found
 
 
-def _own_questions(case: Case) -> list[tuple[str, list[str]]]:
-    """The patient's own questions on each doctor's form."""
+def _own_questions(case: Case) -> list[dict]:
+    """The patient's own questions on each doctor's form, and what the doctor said to them."""
     found = []
     for opinion in case.opinions:
         _form, answers = _form_of(case, opinion)
         asked = [str(text) for text in qn.values_of(answers.get(OWN))]
         if asked:
-            found.append((_clinician_label(case.clinician(opinion.clinician_id)), asked))
+            said = answers.get(OWN_ANSWERED)
+            found.append({"name": _clinician_label(case.clinician(opinion.clinician_id)),
+                          "asked": asked, "said": None if is_blank(said) else str(said)})
     return found
 
 

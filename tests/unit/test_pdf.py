@@ -25,7 +25,7 @@ from report_helpers import (EMOJI, ISOLATES, LATIN_PAYLOADS, RTL_NAME, TODAY, do
                             emoji_rtl_case, filled_case, form_answers, numbered_payloads)
 
 REPORT = texts("report")["report"]
-OWN = "my_questions"
+OWN = ("my_questions", "my_questions_answered")  # shown under "My own questions"
 
 needs_pdf = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
@@ -77,11 +77,11 @@ def missing_answers(text: str, case) -> list[tuple[str, str, str]]:
     their part of the report: "What each doctor told me", or for their own questions, "My own
     questions"."""
     answers = form_answers(case)
-    own_ids = [who for who, said in answers.items() if any(link == OWN for link, _ in said)]
+    own_ids = [who for who, said in answers.items() if any(link in OWN for link, _ in said)]
     told = parts(text, case, "opinions", "{name}", list(answers))
     own = parts(text, case, "own", REPORT["my_questions"], own_ids)
     return [(who, link, shown) for who, said in answers.items() for link, shown in said
-            if key(shown) not in (own if link == OWN else told)[who]]
+            if key(shown) not in (own if link in OWN else told)[who]]
 
 
 def missing_open_questions(text: str, case) -> list[tuple[str, str]]:

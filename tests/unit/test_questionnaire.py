@@ -26,7 +26,7 @@ FORMS = ["assessment", "readiness", "clinician", "plan",
 DECISION_FORMS = [Q.FORM_FOR_KIND[kind] for kind in DecisionKind]
 SHARED = {"name", "purpose", "why_needed", "how_well", "benefits", "risks", "alternatives",
           "if_delay", "daily_now", "daily_later", "recovery", "cost", "insurance",
-          "preparation", "my_questions"}
+          "preparation", "my_questions", "my_questions_answered"}
 SPECIFIC = {
     "medical_test": {"accuracy", "changes_treatment", "changes_treatment_explain", "results_when"},
     "new_medicine": {"brand_name", "generic_name", "dose", "how_long", "interactions",

@@ -162,7 +162,7 @@ def test_report_holds_every_answer_of_every_doctor(back_pain_html):
     page = Page(back_pain_html)
     said = [shown for answers in form_answers(load_example("back_pain")).values()
             for _link, shown in answers]
-    assert len(said) == 75
+    assert len(said) == 76
     assert [text for text in said if text not in page.text] == []
     t = WORDS["report"]
     assert "About the surgery" in page.text and "Cost and insurance" in page.text  # the form's groups
@@ -172,6 +172,7 @@ def test_report_holds_every_answer_of_every_doctor(back_pain_html):
         t["opinion"]["suggested"] in page.text
     own = "How will we know if physical therapy is not working?"
     assert page.text.count(own) == 1  # under "My own questions" only
+    assert t["own_said"] in page.text and "pick up my grandson after about 3 months" in page.text
 
 
 def test_answers_read_alone_and_set_aside_are_in_the_report():
