@@ -11,6 +11,7 @@ from sonb.model import ROLE_LABELS
 from sonb.safe import esc
 
 from .common import bullet_list, html, ui
+from .papers import script_button
 from .parts import fixed
 from .records import RecordList
 from .step import StepView
@@ -34,9 +35,10 @@ class DoctorsView(StepView):
         self.refresh()
         script = fixed(W.HTML, f'<div class="sonb-box"><h3>{esc(ui("steps", "doctors", "script_title"))}'
                                f'</h3>{bullet_list(ui("steps", "doctors", "script"))}</div>')
+        self.print_script = script_button()
         return W.VBox([
             html(ui("steps", "doctors", "reassure"), css="sonb-box"),
-            html(ui("steps", "doctors", "how_to_find"), css="sonb-box"), script,
+            html(ui("steps", "doctors", "how_to_find"), css="sonb-box"), script, self.print_script,
             html(ui("steps", "doctors", "list_title"), "h3"), self.people, self.warnings,
             self.suggestions,
         ])

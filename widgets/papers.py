@@ -39,6 +39,18 @@ def forms_button(label_key: str, get_args: Callable[[], dict]) -> DownloadButton
     return DownloadButton(ui("files", label_key), ui("files", "download"), make)
 
 
+def script_button() -> DownloadButton:
+    """The words to ask a doctor for a referral, as a one-page PDF to print."""
+
+    def make():
+        from sonb.pdf import to_pdf
+        from sonb.printable import referral_script_html
+
+        return "sonb-asking-for-a-referral.pdf", "application/pdf", to_pdf(referral_script_html())
+
+    return DownloadButton(ui("files", "script_pdf"), ui("files", "download"), make)
+
+
 def chosen_kinds(case: Case) -> DecisionKind | None:
     """The form kind to print blank: the one chosen, the case's kind, or None for all four."""
     chosen = case.plan.forms_chosen

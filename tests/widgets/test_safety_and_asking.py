@@ -28,3 +28,24 @@ def test_steps_1_and_3_say_what_to_do_while_waiting_and_step_2_how_to_ask(store)
     assert ui("steps", "doctors", "reassure") in asking
     assert all(line in asking for line in ui("steps", "doctors", "script"))
     assert "does not work with you" in asking  # someone not connected with the first doctor
+
+
+def test_the_words_to_ask_can_be_printed(store, tmp_path):
+    import base64
+    import re
+    import subprocess
+
+    app = SecondOpinionApp(store=store)
+    app.new_button.click()
+    app.step_buttons[1].click()
+    button = app.view(1).print_script
+    button.button.click()
+    link = re.search(r'download="([^"]+)" href="data:application/pdf;base64,([^"]+)"', button.result.value)
+    assert link is not None, button.result.value
+    pdf = tmp_path / link[1]
+    pdf.write_bytes(base64.b64decode(link[2]))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert ui("steps", "doctors", "script_title") in text
+    for line in ui("steps", "doctors", "script"):
+        assert " ".join(line.split()) in text
