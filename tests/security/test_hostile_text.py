@@ -169,7 +169,7 @@ def test_hostile_text_in_every_field_runs_nothing_and_shows_literally(app, voila
 
     # Step 5: Compare
     ui.go_to_step(page, 5)
-    ui.shown(page).locator(".sonb-table").first.wait_for(timeout=WAIT)
+    ui.shown(page).locator(".sonb-topic").first.wait_for(timeout=WAIT)
     compare_text = page.locator(".sonb-app").inner_text()
 
     # Step 3's checklist, back at step 4: the forms rebuilt from the kernel show the text as typed
