@@ -1,5 +1,6 @@
-"""Make the README's screenshots: the start screen and each step of the example case, at
-desktop (1280 px) and phone (390 px) width, from real Voila in headless Chromium.
+"""Make the README's screenshots: the start screen and each step of the example case, step 5's
+"Did they say the same thing?", and a new case's step 1 before any answer, at desktop (1280 px)
+and phone (390 px) width, from real Voila in headless Chromium.
 
     .venv/bin/python docs/screenshots/make_screenshots.py
 """
@@ -50,6 +51,19 @@ def main() -> None:
                     "e => e.scrollIntoView({block: 'start'})")
                 page.screenshot(path=str(HERE / f"{width}-6-decide-choice.png"))
                 print("wrote", f"{width}-6-decide-choice")
+                go_to_step(page, 5)  # "Did they say the same thing?" under the answers
+                page.locator(".sonb-step:visible .sonb-topic").first.evaluate(
+                    "e => e.scrollIntoView({block: 'start'})")
+                page.screenshot(path=str(HERE / f"{width}-5-compare-ask.png"))
+                print("wrote", f"{width}-5-compare-ask")
+                page.context.close()
+                page, _watch = open_app(browser, server, viewport)  # a new case: nothing concluded
+                click(page, "Start a new case")
+                wait_for_step(page, 1)
+                page.locator(".sonb-step:visible h3", has_text="What your answers suggest").evaluate(
+                    "e => e.scrollIntoView({block: 'start'})")
+                page.screenshot(path=str(HERE / f"{width}-1-assess-new.png"))
+                print("wrote", f"{width}-1-assess-new")
                 page.context.close()
             browser.close()
     finally:
