@@ -14,7 +14,8 @@ is found in "Gastric bypass surgery?", "knee" is not found in "kneel"). A phrase
 found when a row of that topic (of any kind) fits, so `exclude=@child` keeps adult care out of
 a child's decision; a topic must not refer back to itself. Word senses live in the table, as phrases and exclusions, not here.
 
-The fitting rows come first by how many of their keywords are found. When no topical row fits,
+The fitting rows come first by how many of their keywords are found; a row found less than half
+as often as the best one is a side remark and is left out ("hip muscles" in a back-pain case). When no topical row fits,
 the general rows (no keywords, generic wording) of the case's kind are used, else those of kind
 `any`. Rows with keywords `*` (a pharmacist for every new medicine) are always added.
 """
@@ -37,7 +38,9 @@ def suggested_professionals(case: Case) -> list[str]:
     about = _About(" ".join([case.decision, *(op.diagnosis for op in case.opinions),
                              *(o.name for o in case.options)]))
     topical = [r for r in rows if r["keywords"] not in ("", "*") and about.fits(r)]
-    chosen = sorted(topical, key=lambda r: -about.found(r["keywords"]))
+    best = max((about.found(r["keywords"]) for r in topical), default=0)
+    chosen = sorted((r for r in topical if 2 * about.found(r["keywords"]) >= best),
+                    key=lambda r: -about.found(r["keywords"]))
     if not chosen:
         general = [r for r in rows if not r["keywords"]]
         chosen = [r for r in general if r["kind"] == kind] or [r for r in general if r["kind"] == "any"]
