@@ -134,10 +134,14 @@ def _open_questions(q: Mapping, answers: Mapping) -> list[dict]:
     return [item for item in questions(q) if enabled[item["linkId"]] and item["linkId"] not in kept]
 
 
+OWN_QUESTIONS = ("my_questions", "my_questions_answered")
+"""The patient's own questions to a doctor, and what the doctor said to them."""
+
+
 def unanswered(q: Mapping, answers: Mapping) -> list[dict]:
-    """The items of enabled questions with no answer yet (the patient's own questions
-    left out)."""
-    return [item for item in _open_questions(q, answers) if item["linkId"] != "my_questions"]
+    """The items of enabled questions with no answer yet (the patient's own questions, and
+    what the doctor said to them, left out: they are not the form's questions to ask)."""
+    return [item for item in _open_questions(q, answers) if item["linkId"] not in OWN_QUESTIONS]
 
 
 def missing_required(q: Mapping, answers: Mapping) -> list[str]:
