@@ -93,7 +93,7 @@ def compare_benchmarks(n: int) -> dict:
             view = CompareView(CaseSession(store, store.create(case)))
             view.widget  # build once
             out["compare_step_kernel"] = timed(view.refresh, n)
-            out["compare_step_html_kb"] = len(view.out.value) / 1024
+            out["compare_step_html_kb"] = len(view.html) / 1024
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return out

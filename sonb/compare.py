@@ -63,8 +63,8 @@ class Compared:
     option_id: str | None
     aspect: str           # the aspect's key in aspects.json
     label: str
-    said: list[Said]      # one per doctor asked about it
-    pairs: list[Pair]     # one per two doctors who both answered
+    said: tuple[Said, ...]   # one per doctor asked about it
+    pairs: tuple[Pair, ...]  # one per two doctors who both answered
     status: str           # agree / differ / check / not asked / only one opinion
 
     @property
@@ -179,14 +179,30 @@ def _compared(case: Case, about: str, topic: str, option_id: str | None, aspect:
     given = [s for s in said if s.text is not None]
     name = aspect["label"] if not topic else _text()["pair_topic"].format(option=topic, aspect=aspect["label"])
     pairs = [_pair(case, about, name, a, b) for a, b in combinations(given, 2)]
-    return Compared(about, topic, option_id, aspect["key"], aspect["label"], said, pairs,
+    return Compared(about, topic, option_id, aspect["key"], aspect["label"], tuple(said), tuple(pairs),
                     _status(said, pairs))
 
 
-def compared(case: Case) -> list[Compared]:
+_RECENT: dict[str, tuple[Compared, ...]] = {}  # case JSON -> compared: step 5 asks several times
+
+
+def compared(case: Case) -> tuple[Compared, ...]:
     """Everything the comparison shows: first the general aspects (diagnosis, recommendation,
     how sure, what if I wait) for every doctor; then, option by option, what each doctor who
-    talked about that option said of it (an aspect nobody answered is left out)."""
+    talked about that option said of it (an aspect nobody answered is left out).
+
+    The result is shared (frozen): the last few cases' comparisons are kept, because the
+    guidance, the tables and the step all read the same one."""
+    key = case.model_dump_json()
+    found = _RECENT.get(key)
+    if found is None:
+        found = _RECENT[key] = tuple(_compare_all(case))
+        while len(_RECENT) > 4:
+            _RECENT.pop(next(iter(_RECENT)))
+    return found
+
+
+def _compare_all(case: Case) -> list[Compared]:
     panel = _panel(case)
     general = [a for a in _aspects() if a["source"] == "opinion"]
     per_option = [a for a in _aspects() if a["source"] == "option"]

@@ -5,7 +5,10 @@ Each topic (the diagnosis, the recommendation, then each choice's risks, costs..
 stacked list of what each doctor said, marked same / different / check, so it reads on a phone
 without sideways scrolling. Below each two free-text answers the patient is asked "Did they say
 the same thing?" (a bound form of `sonb.binding.JUDGEMENT`); their answer always wins and the
-marks and the advice follow it at once. The pandas tables of `sonb.compare` are for navigators.
+marks and the advice follow it at once. The questions are open where sonb cannot tell and at
+most `OPEN_AT_MOST` pairs are asked; elsewhere (sonb's own verdict, or many doctors) a button
+opens them, so the page stays short and the kernel builds only what is asked. The pandas
+tables of `sonb.compare` are for navigators.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from .parts import dispose, fixed_layout
 from .step import StepView
 
 STATUS_CLASS = {"agree": "sonb-agree", "differ": "sonb-differ", "check": "sonb-check"}
+OPEN_AT_MOST = 3  # pairs of a topic asked at once without a click (three doctors)
 
 
 class CompareView(StepView):
@@ -32,6 +36,8 @@ class CompareView(StepView):
         self.box = W.VBox(layout=fixed_layout())
         self._html: dict[str, W.HTML] = {}
         self._asks: dict[str, BoundForm] = {}
+        self._buttons: dict[str, W.Button] = {}
+        self._opened: set[str] = set()  # topics whose questions the patient opened
         self.refresh()
         return self.box
 
@@ -50,10 +56,13 @@ class CompareView(StepView):
                 title = words["general_title"] if not topic else words["option_title"].format(option=topic)
                 children.append(self._part(f"topic:{topic}", f"<h3>{esc(title)}</h3>"))
             children.append(self._part(f"said:{found.about}", _said(found)))
-            for pair in found.pairs:
-                if pair.askable:
-                    asks[pair.target] = self._ask(pair.target)
-                    children.append(asks[pair.target])
+            askable = [p for p in found.pairs if p.askable]
+            if askable and not self._is_open(found.about, askable):
+                children.append(self._opener(found.about, askable))
+                continue
+            for pair in askable:
+                asks[pair.target] = self._ask(pair.target)
+                children.append(asks[pair.target])
         children.append(self._part("open", _section(words["unanswered_title"],
                                                     _open_questions(C.unanswered_table(case)))))
         self._show(children, asks)
@@ -83,6 +92,29 @@ class CompareView(StepView):
         if part.value != value:
             part.value = value
         return part
+
+    def _is_open(self, about: str, askable: list) -> bool:
+        """Asked without a click: sonb cannot tell (or the patient answered), for few pairs."""
+        if about in self._opened:
+            return True
+        unsure = any(p.auto == "check" or p.yours for p in askable)
+        return unsure and len(askable) <= OPEN_AT_MOST
+
+    def _opener(self, about: str, askable: list) -> W.Button:
+        """A button that opens a topic's questions ("Not right? Tell sonb ...")."""
+        button = self._buttons.get(about)
+        if button is None:
+            button = self._buttons[about] = W.Button(layout=fixed_layout())
+            button.add_class("sonb-opener")
+            button.on_click(lambda _b: self._open(about))
+        words = ui("steps", "compare")
+        unsure = any(p.auto == "check" for p in askable)
+        button.description = (words["open_unsure"] if unsure else words["open_sure"]).format(n=len(askable))
+        return button
+
+    def _open(self, about: str) -> None:
+        self._opened.add(about)
+        self.refresh()
 
     def _ask(self, target: str) -> BoundForm:
         """'Did they say the same thing?' for one pair, kept between refreshes."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from sonb import compare
 from sonb.widgets.app import SecondOpinionApp
 from sonb.widgets.common import ui
 
@@ -84,3 +85,35 @@ def test_each_choice_is_compared_across_the_doctors_who_talked_about_it(app):
     assert "Infection, blood clots, nerve damage" in fusion          # Hughes on the fusion
     assert "A bigger surgery than I need right now" in fusion        # Okafor on the same choice
     assert "<table" not in html  # stacked lists: nothing to scroll sideways
+
+
+def test_where_sonb_decided_a_button_opens_the_questions(store):
+    app = SecondOpinionApp(store=store)
+    app.new_case(example="knee_mri")
+    app.step_buttons[4].click()
+    view = app.view(4)
+    diagnosis = "diagnosis|dr-alvarez|dr-carter"
+    assert diagnosis not in view.asks  # both said the same: not asked unless the patient wants
+    opener = view._buttons["diagnosis"]
+    assert opener in view.box.children and opener.description.startswith("Not right?")
+    opener.click()
+    say(view, diagnosis, "differ")
+    assert MARKS["differ"] in diagnosis_block(view)
+    assert opener not in view.box.children
+
+
+def test_many_doctors_build_no_question_until_asked(store):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench_core import big_case  # 20 doctors x 10 choices: 14,060 pairs of answers
+
+    from sonb.widgets.compare import CompareView
+    from sonb.widgets.session import CaseSession
+
+    view = CompareView(CaseSession(store, store.create(big_case())))
+    view.widget
+    assert view.asks == {}  # every topic has more than three pairs: a button each
+    assert len(view._buttons) == sum(1 for c in compare.compared(view.case)
+                                     if any(p.askable for p in c.pairs))
