@@ -5,9 +5,10 @@ Each topic (the diagnosis, the recommendation, then each choice's risks, costs..
 stacked list of what each doctor said, marked same / different / check, so it reads on a phone
 without sideways scrolling. Below each two free-text answers the patient is asked "Did they say
 the same thing?" (a bound form of `sonb.binding.JUDGEMENT`); their answer always wins and the
-marks and the advice follow it at once. The questions are open where sonb cannot tell and at
-most `OPEN_AT_MOST` pairs are asked; elsewhere (sonb's own verdict, or many doctors) a button
-opens them, so the page stays short and the kernel builds only what is asked. The pandas
+marks and the advice follow it at once. The questions of a general topic are open where sonb
+cannot tell and at most `OPEN_AT_MOST` pairs are asked; elsewhere (sonb's own verdict, a
+choice's long answers, many doctors) a button beside the answers opens them, so the page stays
+short and the kernel builds only what is asked. The pandas
 tables of `sonb.compare` are for navigators.
 """
 
@@ -57,7 +58,7 @@ class CompareView(StepView):
                 children.append(self._part(f"topic:{topic}", f"<h3>{esc(title)}</h3>"))
             children.append(self._part(f"said:{found.about}", _said(found)))
             askable = [p for p in found.pairs if p.askable]
-            if askable and not self._is_open(found.about, askable):
+            if askable and not self._is_open(found, askable):
                 children.append(self._opener(found.about, askable))
                 continue
             for pair in askable:
@@ -93,12 +94,14 @@ class CompareView(StepView):
             part.value = value
         return part
 
-    def _is_open(self, about: str, askable: list) -> bool:
-        """Asked without a click: sonb cannot tell (or the patient answered), for few pairs."""
-        if about in self._opened:
-            return True
-        unsure = any(p.auto == "check" or p.yours for p in askable)
-        return unsure and len(askable) <= OPEN_AT_MOST
+    def _is_open(self, found: C.Compared, askable: list) -> bool:
+        """Asked without a click: a general topic (the diagnosis, what if I wait) that sonb
+        cannot tell, for few pairs; or any topic the patient answered or opened. A choice's
+        topics (long sentences, where "cannot tell" is the rule) wait for a click."""
+        if found.about in self._opened or any(p.yours for p in askable):
+            return len(askable) <= OPEN_AT_MOST or found.about in self._opened
+        unsure = any(p.auto == "check" for p in askable)
+        return unsure and found.option_id is None and len(askable) <= OPEN_AT_MOST
 
     def _opener(self, about: str, askable: list) -> W.Button:
         """A button that opens a topic's questions ("Not right? Tell sonb ...")."""

@@ -117,3 +117,14 @@ def test_many_doctors_build_no_question_until_asked(store):
     assert view.asks == {}  # every topic has more than three pairs: a button each
     assert len(view._buttons) == sum(1 for c in compare.compared(view.case)
                                      if any(p.askable for p in c.pairs))
+
+
+def test_a_choices_topics_wait_for_a_click(app):
+    view = app.view(4)
+    risks = "spinal-fusion.risks|dr-hughes|dr-okafor"
+    assert risks not in view.asks
+    opener = view._buttons["spinal-fusion.risks"]
+    assert opener.description == ui("steps", "compare", "open_unsure").format(n=1)
+    opener.click()
+    say(view, risks, "same")
+    assert risks in view.asks and opener not in view.box.children
