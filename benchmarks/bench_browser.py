@@ -42,13 +42,13 @@ def _ui():
     return texts("ui")
 
 
-def step_arg(n: int, came_from: int | None = None, tables: int = 0) -> dict:
+def step_arg(n: int, came_from: int | None = None, parts: tuple[str, int] | None = None) -> dict:
     """The condition 'step n (1-6) is shown' for the in-page timer."""
     ui = _ui()
     key = STEP_KEYS[n - 1]
     arg = {"progress": ui["nav"]["step_of"].format(n=n, total=len(STEP_KEYS)),
            "title": ui["steps"][key]["title"], "intro": ui["steps"][key]["intro"][:40],
-           "gone": None, "tables": tables}
+           "gone": None, "parts": parts}
     if came_from is not None:
         arg["gone"] = ui["steps"][STEP_KEYS[came_from - 1]]["intro"][:40]
     return arg
@@ -160,8 +160,8 @@ class Session:
         return await self.measure("step", step_arg(1), lambda: button(
             self.page, _ui()["start"]["example"]).click())
 
-    async def next(self, to: int, tables: int = 0) -> dict:
-        return await self.measure("step", step_arg(to, to - 1, tables),
+    async def next(self, to: int, parts: tuple[str, int] | None = None) -> dict:
+        return await self.measure("step", step_arg(to, to - 1, parts),
                                   lambda: button(self.page, _ui()["nav"]["next"]).click())
 
     async def back(self, to: int) -> dict:
@@ -418,23 +418,24 @@ async def add_clinician(fresh, samples: int) -> dict:
 
 
 async def compare(fresh, samples: int) -> dict:
-    """Opening Compare (three opinions): Next from step 4 -> step 5 with its tables."""
+    """Opening Compare (three opinions): Next from step 4 -> step 5 with its topics and the
+    questions of its general topics."""
     log(f"latency: open Compare ({samples} samples)")
     session = await fresh()
     for k in range(2, 5):
         await session.next(k)
-    tables = 3  # the comparison, the agreement and the options tables
+    parts = (".sonb-topic", 20)  # the example: 4 general topics and 3 choices' topics
     rows = []
     for i in range(samples):
-        r = await session.next(5, tables=tables)
+        r = await session.next(5, parts=parts)
         r.update(initial=i == 0)
         rows.append(r)
         if i == 0:
             shown = await session.page.evaluate(
-                "() => document.querySelectorAll('.sonb-app table').length")
+                "() => document.querySelectorAll('.sonb-step .sonb-topic').length")
         await session.back(4)
     out = _latency(rows)
-    out["tables"] = shown
+    out["topics"] = shown
     await session.close()
     return out
 

@@ -74,6 +74,8 @@ def compare_benchmarks(n: int) -> dict:
         "shape": f"{len(case.clinicians)} clinicians x {len(case.options)} options, "
                  f"{len(case.opinions)} opinions with {sum(len(o.views) for o in case.opinions)} views",
         "first_call_ms": first,
+        # every pair of answers judged afresh (the cache of recent cases cleared each time)
+        "compared_cold": timed(lambda: (C._RECENT.clear(), C.compared(case)), n),
         "comparison_table": timed(lambda: C.comparison_table(case), n),
         "agreement": timed(lambda: C.agreement(case), n),
         # for information: the other tables of step 5, and the whole step as the kernel builds it

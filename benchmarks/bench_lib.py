@@ -240,7 +240,7 @@ PAGE_JS = r"""
   const conditions = {
     // the step `a.progress` ("Step n of 6") is shown with its title and intro, the step before
     // is no longer visible (built steps stay on the page, hidden), and (compare) at least
-    // `a.tables` tables are visible
+    // `a.parts[1]` elements matching `a.parts[0]` are visible
     step(a) {
       const app = document.querySelector('.sonb-app');
       if (!app) return false;
@@ -248,7 +248,7 @@ PAGE_JS = r"""
       if (!texts(app, 'h2').some(h => h.textContent.trim() === a.title && visible(h))) return false;
       if (!texts(app, '.widget-html-content').some(d => d.textContent.includes(a.intro) && visible(d))) return false;
       if (a.gone && texts(app, '.widget-html-content').some(d => d.textContent.includes(a.gone) && visible(d))) return false;
-      if (a.tables && texts(app, 'table').filter(visible).length < a.tables) return false;
+      if (a.parts && texts(app, a.parts[0]).filter(visible).length < a.parts[1]) return false;
       return true;
     },
     // the save status reads "Saved (version N)" with a new N (a new revision)

@@ -144,8 +144,9 @@ def render(r: dict) -> str:
     lat_names = {"next_back": "Next / Back between steps (example case)",
                  "typing": f"Type in a text field + Tab → save status “{b['latency']['typing'].get('status', 'Saved HH:MM')}”",
                  "add_clinician": "Add a doctor or expert → the form is shown",
-                 "compare": "Next from step 4 → Compare with three opinions (tables shown)"}
-    core = {"comparison_table (20 × 10)": r["compare"]["comparison_table"],
+                 "compare": "Next from step 4 → Compare with three opinions (its topics shown)"}
+    core = {"compared, every pair judged afresh (20 × 10: 14,060 pairs)": r["compare"]["compared_cold"],
+            "comparison_table (20 × 10)": r["compare"]["comparison_table"],
             "agreement (20 × 10)": r["compare"]["agreement"],
             "store.save (1,000 cases)": r["store"]["save"],
             "store.load (1,000 cases)": r["store"]["load"],
@@ -331,7 +332,7 @@ def render(r: dict) -> str:
     add(f"\nFor information (same case): options_table {_s(c['options_table'])}, unanswered_table "
         f"{_s(c['unanswered_table'])}, guidance {_s(c['guidance'])}, option_fit {_s(c['option_fit'])}, "
         f"validating the whole case (done on every save) {_s(c['validate_case'])}; the whole Compare "
-        f"step as the kernel builds it (CompareView.refresh: all tables to escaped HTML, "
+        f"step as the kernel builds it (CompareView.refresh: every topic to escaped HTML, a button per topic, "
         f"{c['compare_step_html_kb']:.0f} KB) {_s(c['compare_step_kernel'])} ms. The first call in "
         f"a process (imports pandas) took {c['first_call_ms']:.0f} ms.\n")
     return "\n".join(L) + "\n"
