@@ -10,7 +10,6 @@ the notebook is served (`file_allowlist` is empty). See SECURITY.md.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -41,10 +40,17 @@ def voila_env(base: dict | None = None) -> dict:
 
 
 def run_app(port: int | None = None, extra: list[str] | None = None) -> int:
-    """Start Voila in the foreground; Voila prints the URL to open."""
+    """Become Voila (the process is replaced, so a supervisor's SIGTERM or a Ctrl-C reaches
+    Voila itself, which stops its kernels); Voila prints the URL to open. Returns only when
+    Voila cannot be started."""
     if not NOTEBOOK.exists():
         print(f"Cannot find the app notebook at {NOTEBOOK}.", file=sys.stderr)
         return 2
     print("Starting the sonb patient app. Open the address printed below in your browser.",
           flush=True)
-    return subprocess.call(voila_command(NOTEBOOK, port, *(extra or [])), env=voila_env())
+    cmd = voila_command(NOTEBOOK, port, *(extra or []))
+    try:
+        os.execve(cmd[0], cmd, voila_env())
+    except OSError as exc:
+        print(f"Cannot start Voila: {exc.strerror}.", file=sys.stderr)
+        return 2

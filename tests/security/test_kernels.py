@@ -4,6 +4,7 @@ stays up, and idle kernels are culled so the server recovers."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import time
 
 import pytest
@@ -71,3 +72,42 @@ def test_idle_kernel_is_culled_and_the_server_recovers(tmp_path):
         TRIED["kernels culled while idle"] += 1
     finally:
         server.stop()
+
+
+def test_a_sigterm_to_the_app_stops_voila_and_its_kernels(tmp_path):
+    """What a process supervisor sends: `python -m sonb app` is Voila itself (it used to run
+    Voila as a child, which a SIGTERM to the app left running, orphaned, on the port)."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    import psutil
+
+    from sonb.serve import voila_env
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
+    from voila_browser import free_port, wait_for_http
+
+    port = free_port()
+    env = voila_env()
+    env["SONB_HOME"] = str(tmp_path)
+    with open(tmp_path / "app.log", "w") as log:
+        app = subprocess.Popen([sys.executable, "-m", "sonb", "app", "--port", str(port)],
+                               env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_for_http(f"http://127.0.0.1:{port}/voila/static/voila.js", 180, proc=app)
+            server = type("Started", (), {"port": port})()
+            assert http(server, "/")[0] == 200  # a page: one kernel
+            family = [app.pid, *(p.pid for p in psutil.Process(app.pid).children(recursive=True))]
+            assert len(family) >= 2
+            app.send_signal(signal.SIGTERM)
+            app.wait(30)
+            wait_until(lambda: not [p for p in family if psutil.pid_exists(p)
+                                    and psutil.Process(p).status() != psutil.STATUS_ZOMBIE],
+                       30, "Voila and its kernels to stop")
+            with socket.socket() as probe:
+                assert probe.connect_ex(("127.0.0.1", port)) != 0  # the port is free
+        finally:
+            if app.poll() is None:
+                app.kill()
