@@ -4,8 +4,8 @@ stays up, and idle kernels are culled so the server recovers."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 import time
+from pathlib import Path
 
 import pytest
 
