@@ -111,3 +111,40 @@ def test_a_sigterm_to_the_app_stops_voila_and_its_kernels(tmp_path):
         finally:
             if app.poll() is None:
                 app.kill()
+
+
+def test_closed_and_reloaded_pages_give_their_kernels_back(tmp_path, browser):
+    """A closed tab, a killed browser and a reload leave no kernel behind after 60 s; a page
+    left open (a patient reading) keeps its kernel."""
+    from voila_browser import open_app, wait_for_app
+
+    from .conftest import page_kernel_id
+
+    server = Server(tmp_path, None)
+    try:
+        closed, _w = open_app(browser, server)
+        reading, _w = open_app(browser, server)
+        reloaded, _w = open_app(browser, server)
+        ids = {name: page_kernel_id(page) for name, page in
+               (("closed", closed), ("reading", reading), ("reloaded", reloaded))}
+        assert set(ids.values()) <= set(server.kernel_processes())
+        closed.close()                  # the tab is closed
+        reloaded.reload()               # a reload: a new page, with a new kernel
+        wait_for_app(reloaded)
+        ids["new"] = page_kernel_id(reloaded)
+        started = time.monotonic()
+        wait_until(lambda: set(server.kernel_processes()) == {ids["reading"], ids["new"]}, 60,
+                   "the kernels of the closed and reloaded pages to go")
+        TRIED["kernels of closed pages reclaimed"] += 2
+        print(f"closed pages' kernels gone after {time.monotonic() - started:.0f} s")
+        reading.context.close()         # the browser is gone for this one
+        wait_until(lambda: set(server.kernel_processes()) == {ids["new"]}, 60,
+                   "the kernel of a page whose browser was closed to go")
+        assert reloaded.locator(".sonb-app").is_visible()  # the open page still works
+    finally:
+        for page in (closed, reading, reloaded):
+            try:
+                page.context.close()
+            except Exception:
+                pass
+        server.stop()
