@@ -230,20 +230,27 @@ def with_judgement(case: Case, target: str, verdict: str | None) -> Case:
     about texts no longer in the case are dropped."""
     from .model import Judgement
 
-    pair = pairs(case).get(target)
+    askable = pairs(case)
+    pair = askable.get(target)
     if pair is None:
         raise KeyError(target)
-    about = target.split("|", 1)[0]
-    key = _same_texts(pair.first.text, pair.second.text)
-    current = {(p.target.split("|", 1)[0], _same_texts(p.first.text, p.second.text))
-               for p in pairs(case).values()}
+
+    def about_texts(about: str, first: str, second: str) -> tuple:
+        return about, _same_texts(first, second)
+
+    this = about_texts(_about(pair), pair.first.text, pair.second.text)
+    current = {about_texts(_about(p), p.first.text, p.second.text) for p in askable.values()}
     kept = [j for j in case.judgements
-            if (j.about, _same_texts(j.first, j.second)) in current
-            and (j.about, _same_texts(j.first, j.second)) != (about, key)]
+            if about_texts(j.about, j.first, j.second) in current - {this}]
     if verdict is not None:
-        kept.append(Judgement(about=about, first=pair.first.text, second=pair.second.text,
+        kept.append(Judgement(about=_about(pair), first=pair.first.text, second=pair.second.text,
                               verdict=verdict))
     return case.model_copy(update={"judgements": kept})
+
+
+def _about(pair: Pair) -> str:
+    """What a pair is about: the first part of its target ("diagnosis", "<option>.risks")."""
+    return pair.target.split("|", 1)[0]
 
 
 def _frame(rows: dict | list, **kwargs):
@@ -316,9 +323,15 @@ def _detail(c: Compared) -> str:
         return words["agree"].format(what=c.said[0].text)
     lines = [words["said"].format(who=s.who, what=s.text) if s.text is not None
              else words["not_said"].format(who=s.who) for s in c.said]
-    lines += [words["you_said"][p.yours].format(first=p.first.name, second=p.second.name)
-              for p in c.pairs if p.yours in (SAME, DIFFER)]
+    lines += [your_answer(p) for p in c.pairs if p.yours in (SAME, DIFFER)]
     return words["join"].join(lines)
+
+
+def your_answer(pair: Pair) -> str:
+    """The patient's own answer about a pair, as a sentence ("You said A and B said the same
+    thing.")."""
+    return _text()["agreement"]["you_said"][pair.yours].format(first=pair.first.name,
+                                                               second=pair.second.name)
 
 
 def _names(people: list[Said]) -> str:

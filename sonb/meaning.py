@@ -252,9 +252,16 @@ def _overlap(group: str, a: set[str], b: set[str]) -> bool:
         return True
     if group != "spine level":
         return False
-    ends = lambda levels: {e for v in levels if len(found := _ONE_LEVEL.findall(v)) == 2 for e in found}
-    singles = lambda levels: {v for v in levels if len(_ONE_LEVEL.findall(v)) == 1}
-    return bool(singles(a) & ends(b) or singles(b) & ends(a))
+    return bool(_singles(a) & _ends(b) or _singles(b) & _ends(a))
+
+
+def _ends(levels: set[str]) -> set[str]:
+    """The end levels of the ranges among `levels` ("l4l5" -> "l4", "l5")."""
+    return {end for v in levels if len(found := _ONE_LEVEL.findall(v)) == 2 for end in found}
+
+
+def _singles(levels: set[str]) -> set[str]:
+    return {v for v in levels if len(_ONE_LEVEL.findall(v)) == 1}
 
 
 def _compare(ra: Reading, rb: Reading, short: bool) -> Verdict:

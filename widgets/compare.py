@@ -98,10 +98,12 @@ class CompareView(StepView):
         """Asked without a click: a general topic (the diagnosis, what if I wait) that sonb
         cannot tell, for few pairs; or any topic the patient answered or opened. A choice's
         topics (long sentences, where "cannot tell" is the rule) wait for a click."""
-        if found.about in self._opened or any(p.yours for p in askable):
-            return len(askable) <= OPEN_AT_MOST or found.about in self._opened
-        unsure = any(p.auto == "check" for p in askable)
-        return unsure and found.option_id is None and len(askable) <= OPEN_AT_MOST
+        if found.about in self._opened:
+            return True
+        if len(askable) > OPEN_AT_MOST:
+            return False
+        answered = any(p.yours for p in askable)
+        return answered or found.option_id is None and any(p.auto == "check" for p in askable)
 
     def _opener(self, about: str, askable: list) -> W.Button:
         """A button that opens a topic's questions ("Not right? Tell sonb ...")."""
@@ -143,15 +145,11 @@ def _said(found: C.Compared) -> str:
         f'<li><strong>{esc(s.who)}</strong><br>'
         f'{paragraphs(s.text) if s.text is not None else esc(words["not_said"])}</li>'
         for s in found.said)
-    yours = "".join(f'<p class="sonb-yours">{esc(_your_word(p))}</p>'
+    yours = "".join(f'<p class="sonb-yours">{esc(C.your_answer(p))}</p>'
                     for p in found.pairs if p.yours in ("same", "differ"))
     return (f'<div class="sonb-topic"><h4>{esc(found.label)} '
             f'<span class="sonb-mark {css}">{esc(mark)}</span></h4>'
             f'<ul class="sonb-said">{items}</ul>{yours}</div>')
-
-
-def _your_word(pair: C.Pair) -> str:
-    return ui("steps", "compare", "yours")[pair.yours].format(first=pair.first.name, second=pair.second.name)
 
 
 def _open_questions(table) -> str:
