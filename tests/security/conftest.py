@@ -102,11 +102,14 @@ class Server(VoilaServer):
         self.log.close()
 
 
-def http(server, path: str, method: str = "GET", timeout: float = 180, **headers):
-    """(status, headers, body bytes) of one request, without following redirects."""
+def http(server, path: str, method: str = "GET", timeout: float = 180, source: str | None = None,
+         **headers):
+    """(status, headers, body bytes) of one request, without following redirects; `source` is
+    the client's address (any 127.x.y.z: another client on this machine)."""
     import http.client
 
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout,
+                                      source_address=(source, 0) if source else None)
     try:
         conn.request(method, path, headers=headers, body=b"" if method == "POST" else None)
         response = conn.getresponse()

@@ -17,7 +17,8 @@ KERNEL_ID = re.compile(rb'"kernelId": "([0-9a-f-]{36})"')
 
 
 def test_kernel_cap_refuses_the_third_page_and_stays_up(tmp_path):
-    server = Server(tmp_path, None, "--CappedKernelManager.max_kernels=2")
+    server = Server(tmp_path, None, "--CappedKernelManager.max_kernels=2",
+                    "--CappedKernelManager.max_kernels_per_client=0")
     try:
         ids = []
         for _ in range(2):
@@ -29,7 +30,7 @@ def test_kernel_cap_refuses_the_third_page_and_stays_up(tmp_path):
             status, headers, body = http(server, "/")
             assert status == 503
             assert time.monotonic() - started < 30
-            assert b"The app is busy. Please try again in a few minutes." in body
+            assert b"The app is busy right now" in body
             assert b"Traceback" not in body and b"kernelId" not in body
         assert sorted(server.kernel_processes()) == sorted(ids)
         assert server.proc.poll() is None
@@ -143,6 +144,114 @@ def test_closed_and_reloaded_pages_give_their_kernels_back(tmp_path, browser):
         assert reloaded.locator(".sonb-app").is_visible()  # the open page still works
     finally:
         for page in (closed, reading, reloaded):
+            try:
+                page.context.close()
+            except Exception:
+                pass
+        server.stop()
+
+
+def _kernels_of(server, ids) -> set[str]:
+    return set(server.kernel_processes()) & set(ids)
+
+
+def test_one_client_opening_60_pages_does_not_lock_out_a_new_patient(tmp_path, browser):
+    """A script at one address asks for 60 pages (more than the server's cap of 40) and never
+    connects: each page is served, the client's own unused kernels are given back, and a new
+    patient at another address then gets the app and starts a case."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from voila_browser import open_app
+
+    server = Server(tmp_path, None)
+    try:
+        def get(_n):
+            status, _h, body = http(server, "/", source="127.0.0.2")
+            match = KERNEL_ID.search(body)
+            return status, match.group(1).decode() if match else None
+
+        with ThreadPoolExecutor(3) as pool:
+            answers = list(pool.map(get, range(60)))
+        assert [s for s, _k in answers] == [200] * 60, answers
+        TRIED["pages asked for by one client"] += 60
+        ids = [k for _s, k in answers if k]
+        held = _kernels_of(server, ids)
+        assert len(held) <= 6, f"one client holds {len(held)} kernels (its share is 6)"
+        assert len(server.kernel_processes()) <= 6
+        page, watch = open_app(browser, server)  # the new patient (127.0.0.1)
+        page.get_by_role("button", name="Start a new case").click()
+        page.get_by_text("Step 1 of 6").first.wait_for(timeout=60_000)
+        assert not watch.errors, watch.errors
+        page.context.close()
+    finally:
+        server.stop()
+
+
+def test_a_page_that_never_connects_gives_its_kernel_back(tmp_path, browser):
+    """A plain request (no browser) leaves a kernel whose page never connects: it is given back
+    once the kernel has been idle `unconnected_grace` s; an open page keeps its kernel."""
+    from voila_browser import open_app
+
+    from .conftest import page_kernel_id
+
+    server = Server(tmp_path, None, "--CappedKernelManager.unconnected_grace=5",
+                    "--MappingKernelManager.cull_interval=2", name="unconnected")
+    try:
+        reading, _w = open_app(browser, server)
+        kept = page_kernel_id(reading)
+        status, _h, body = http(server, "/", source="127.0.0.2")
+        assert status == 200
+        gone = KERNEL_ID.search(body).group(1).decode()
+        assert gone in server.kernel_processes()
+        wait_until(lambda: gone not in server.kernel_processes(), 30,
+                   "the kernel of the page that never connected to go")
+        assert "its page never connected" in server.log_text()
+        time.sleep(6)  # well past the grace: the open page keeps its kernel and still works
+        assert kept in server.kernel_processes()
+        reading.get_by_role("button", name="Start a new case").click()
+        reading.get_by_text("Step 1 of 6").first.wait_for(timeout=60_000)
+        TRIED["kernels of pages that never connected reclaimed"] += 1
+        reading.context.close()
+    finally:
+        server.stop()
+
+
+def test_too_many_open_pages_get_a_plain_page_that_retries_by_itself(tmp_path, browser):
+    """One client with its share of pages open asks for another: a plain page says so (HTTP
+    429) and loads the app by itself once the client closed a page; a full server answers a
+    plain busy page (503) that retries the same way; other clients are not touched."""
+    from voila_browser import Watch, open_app, wait_for_app
+
+    from .conftest import page_kernel_id
+
+    server = Server(tmp_path, None, "--CappedKernelManager.max_kernels=3",
+                    "--CappedKernelManager.max_kernels_per_client=2",
+                    "--CappedKernelManager.unconnected_grace=0", name="share")
+    try:
+        first, _w = open_app(browser, server)
+        second, _w = open_app(browser, server)
+        status, _h, body = http(server, "/", source="127.0.0.2")  # another client: served
+        assert status == 200
+        other = KERNEL_ID.search(body).group(1).decode()
+        status, _h, body = http(server, "/", source="127.0.0.3")  # the server is full
+        assert status == 503 and b"The app is busy right now" in body
+        assert b'http-equiv="refresh"' in body
+        context = browser.new_context()
+        third = context.new_page()
+        watch = Watch(third, "127.0.0.1")
+        third.goto(server.url, wait_until="load")
+        text = third.locator("body").inner_text()
+        assert "You have many pages of this app open" in text and "try again by itself" in text
+        assert third.locator(".sonb-app").count() == 0
+        first.context.close()  # the patient closes a page: the waiting one loads by itself
+        wait_for_app(third)
+        assert other in server.kernel_processes()  # the other client's page was not touched
+        assert page_kernel_id(second) in server.kernel_processes()
+        errors = [e for e in watch.errors if "status of 429" not in e]
+        assert not watch.foreign and not errors, (watch.foreign, errors)
+        TRIED["pages refused by a client's share"] += 1
+    finally:
+        for page in (first, second):
             try:
                 page.context.close()
             except Exception:

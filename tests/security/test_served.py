@@ -397,7 +397,8 @@ def test_busy_page_is_plain_and_local(browser, tmp_path):
     try:
         status, headers, body = http(server, "/")
         assert status == 503
-        assert b"The app is busy. Please try again in a few minutes." in body
+        assert b"The app is busy right now" in body and b"try again by itself" in body
+        assert b'<meta http-equiv="refresh" content="20">' in body
         assert b"cdn." not in body and b"https://" not in body
         assert headers.get(CSP)
         context = browser.new_context()
