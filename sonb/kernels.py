@@ -37,6 +37,7 @@ from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelMana
 from jupyter_server.utils import ensure_async
 from tornado import web
 from traitlets import Dict, Integer, List, Unicode
+from voila.handler import VoilaHandler
 
 CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("sonb_client", default=None)
 """The client of the request being handled (set by ClientIdentityProvider for each request)."""
@@ -44,14 +45,20 @@ CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("sonb_client
 
 class ClientIdentityProvider(PasswordIdentityProvider):
     """Voila's identity provider (no login unless a token is set) that also notes each
-    request's client address, which the kernel manager reads when it starts a page's kernel."""
+    request's client address, which the kernel manager reads when it starts a page's kernel,
+    and gives each page its `_xsrf` cookie: the page sends it with its own shutdown request
+    when it closes, which Voila refuses without it (403 in the page's console)."""
 
     trusted_proxies = List(Unicode(), config=True, help=(
         "Addresses of proxies in front of Voila whose X-Forwarded-For header names the client."))
 
-    def get_user(self, handler):
+    async def get_user(self, handler):
         CLIENT.set(self.client_of(handler.request))
-        return super().get_user(handler)
+        user = await ensure_async(super().get_user(handler))
+        if isinstance(handler, VoilaHandler):  # a page: reading its token sets the cookie
+            handler.current_user = user  # (what tornado asks while it sets it)
+            handler.xsrf_token  # noqa: B018
+        return user
 
     def client_of(self, request) -> str:
         """The request's client: its address, or the last hop a trusted proxy added."""

@@ -115,30 +115,36 @@ def test_a_sigterm_to_the_app_stops_voila_and_its_kernels(tmp_path):
 
 
 def test_closed_and_reloaded_pages_give_their_kernels_back(tmp_path, browser):
-    """A closed tab, a killed browser and a reload leave no kernel behind after 60 s; a page
-    left open (a patient reading) keeps its kernel."""
+    """A closed tab and a reload give their kernels back at once (Voila's own shutdown request
+    on page close is accepted: the page has its `_xsrf` cookie); a killed browser's kernel goes
+    within 60 s; a page left open (a patient reading) keeps its kernel."""
     from voila_browser import open_app, wait_for_app
 
     from .conftest import page_kernel_id
 
     server = Server(tmp_path, None)
     try:
-        closed, _w = open_app(browser, server)
+        closed, closed_watch = open_app(browser, server)
         reading, _w = open_app(browser, server)
-        reloaded, _w = open_app(browser, server)
+        reloaded, reloaded_watch = open_app(browser, server)
         ids = {name: page_kernel_id(page) for name, page in
                (("closed", closed), ("reading", reading), ("reloaded", reloaded))}
         assert set(ids.values()) <= set(server.kernel_processes())
-        closed.close()                  # the tab is closed
-        reloaded.reload()               # a reload: a new page, with a new kernel
+        started = time.monotonic()
+        closed.close(run_before_unload=True)  # the tab is closed
+        reloaded.reload()                     # a reload: a new page, with a new kernel
         wait_for_app(reloaded)
         ids["new"] = page_kernel_id(reloaded)
-        started = time.monotonic()
         wait_until(lambda: set(server.kernel_processes()) == {ids["reading"], ids["new"]}, 60,
                    "the kernels of the closed and reloaded pages to go")
+        gone_after = time.monotonic() - started
+        print(f"closed and reloaded pages' kernels gone after {gone_after:.0f} s")
+        assert gone_after < 25, "Voila's shutdown on page close was refused (grace period used)"
+        assert "Kernel shutdown: " + ids["closed"] in server.log_text()
+        refused = [e for w in (closed_watch, reloaded_watch) for e in w.errors if "403" in e]
+        assert not refused, refused
         TRIED["kernels of closed pages reclaimed"] += 2
-        print(f"closed pages' kernels gone after {time.monotonic() - started:.0f} s")
-        reading.context.close()         # the browser is gone for this one
+        reading.context.close()         # the browser is gone for this one (no unload events)
         wait_until(lambda: set(server.kernel_processes()) == {ids["new"]}, 60,
                    "the kernel of a page whose browser was closed to go")
         assert reloaded.locator(".sonb-app").is_visible()  # the open page still works
