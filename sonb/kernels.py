@@ -28,15 +28,17 @@ its X-Forwarded-For header, or set `max_kernels_per_client` to 0 (see SECURITY.m
 from __future__ import annotations
 
 import contextvars
+import resource
 import time
 from datetime import timedelta
 
+import zmq
 from jupyter_server._tz import utcnow
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from jupyter_server.utils import ensure_async
 from tornado import web
-from traitlets import Dict, Integer, List, Unicode
+from traitlets import Dict, Integer, List, Unicode, default
 from voila.handler import VoilaHandler
 
 CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("sonb_client", default=None)
@@ -88,6 +90,28 @@ class CappedKernelManager(AsyncMappingKernelManager):
     _connected_once = Dict()  # kernel id -> True once its page connected
     _starting = Dict()  # client -> kernels being started for it now (None: unknown client)
     _leaving = Dict()  # kernel id -> True while it is being shut down to make room
+
+    # Each open page holds about 6 ZeroMQ sockets and 13 file descriptors in the server.
+    # ZeroMQ allows 1023 sockets per context by default (about 170 pages: then "Too many open
+    # files" and HTTP 500), and many systems start a process with 1024 descriptors.
+    SOCKETS_PER_KERNEL, FILES_PER_KERNEL = 8, 16
+
+    @default("context")
+    def _context_default(self):
+        context = super()._context_default()
+        context.set(zmq.MAX_SOCKETS, max(1023, self.SOCKETS_PER_KERNEL * self.max_kernels + 64))
+        return context
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        needed = self.FILES_PER_KERNEL * self.max_kernels + 256
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != resource.RLIM_INFINITY and soft < needed:
+            raised = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            if raised < needed:
+                self.log.warning("Open files are limited to %d: fewer than %d kernels fit",
+                                 raised, self.max_kernels)
 
     async def start_kernel(self, *args, **kwargs):
         client = CLIENT.get()

@@ -107,3 +107,17 @@ def test_the_client_is_the_address_unless_a_trusted_proxy_names_it():
     assert proxied.client_of(_request("127.0.0.1", "6.6.6.6, 10.1.2.3")) == "10.1.2.3"
     assert proxied.client_of(_request("127.0.0.1")) == "127.0.0.1"
     assert proxied.client_of(_request("10.0.0.9", "1.1.1.1")) == "10.0.0.9"
+
+
+def test_the_server_can_hold_as_many_pages_as_its_cap():
+    """ZeroMQ's default of 1023 sockets per context held about 170 open pages (then "Too many
+    open files"); the manager sizes its context and the open-files limit by its cap."""
+    import resource
+
+    import zmq
+
+    m = CappedKernelManager(max_kernels=300)
+    assert m.context.get(zmq.MAX_SOCKETS) >= 6 * 300
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    assert soft in (resource.RLIM_INFINITY, hard) or soft >= 13 * 300
+    m.context.destroy()
