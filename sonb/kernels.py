@@ -41,6 +41,8 @@ from tornado import web
 from traitlets import Dict, Integer, List, Unicode, default
 from voila.handler import VoilaHandler
 
+from .page_templates import share_compiled_templates
+
 CLIENT: contextvars.ContextVar[str | None] = contextvars.ContextVar("sonb_client", default=None)
 """The client of the request being handled (set by ClientIdentityProvider for each request)."""
 
@@ -104,6 +106,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        share_compiled_templates()  # each page's template compiled once per server
         needed = self.FILES_PER_KERNEL * self.max_kernels + 256
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         if soft != resource.RLIM_INFINITY and soft < needed:
