@@ -192,8 +192,8 @@ class CappedKernelManager(AsyncMappingKernelManager):
             return ""
         kernel = self._kernels.get(kernel_id)
         idle = utcnow() - getattr(kernel, "last_activity", utcnow())
-        if (self.unconnected_grace and kernel_id in self._client  # a page's (not a pool's)
-                and not self._connected_once.get(kernel_id)
+        # (Voila's preheated pool, when on, keeps its own kernels out of culling)
+        if (self.unconnected_grace and not self._connected_once.get(kernel_id)
                 and getattr(kernel, "execution_state", "busy") not in ("busy", "starting")
                 and idle > timedelta(seconds=self.unconnected_grace)):
             return f"its page never connected in {self.unconnected_grace} s"

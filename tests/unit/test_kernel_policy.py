@@ -80,17 +80,17 @@ def test_pool_kernels_and_an_unlimited_share_are_not_limited(share):
 
 def test_which_pages_are_gone():
     m = manager({"reading": ("A", 1), "closed": ("A", 0), "just_closed": ("A", 0),
-                 "never": ("A", 0), "loading": ("A", 0), "pool": (None, 0)},
+                 "never": ("A", 0), "loading": ("A", 0), "no_client": (None, 0)},
                 closed_page_grace=30, unconnected_grace=45)
     old = utcnow() - timedelta(seconds=60)
     m._connected_once.update(reading=True, closed=True, just_closed=True)
     m._closed_at.update(closed=time.monotonic() - 31, just_closed=time.monotonic() - 5)
-    for k in ("never", "loading", "pool", "reading"):
+    for k in ("never", "loading", "no_client", "reading"):
         m._kernels[k].last_activity = old
     m._kernels["loading"].execution_state = "busy"  # the page is still being made
     gone = {k: m._page_gone(k) for k in m._kernels}
-    assert gone["closed"] and gone["never"]
-    assert not (gone["reading"] or gone["just_closed"] or gone["loading"] or gone["pool"])
+    assert gone["closed"] and gone["never"] and gone["no_client"]
+    assert not (gone["reading"] or gone["just_closed"] or gone["loading"])
     m.unconnected_grace = 0
     assert not m._page_gone("never")
 
