@@ -23,6 +23,7 @@ sys.path.insert(0, str(HERE))
 import bench_browser  # noqa: E402
 import bench_core  # noqa: E402
 import bench_kernel  # noqa: E402
+import bench_load  # noqa: E402
 from bench_lib import machine  # noqa: E402
 from sonb.serve import voila_env  # noqa: E402
 
@@ -32,6 +33,11 @@ TARGETS = {
     "latency_p95_ms": 100,
     "memory_extra_mb": 60,      # app per session - bare per session
     "core_ms": 50,
+    "sustained_rate": 1.0,      # new patients per s, server alone
+    "page_p95_s": 3.0,          # at that rate: p95 until the page's HTML is complete
+    "open_patients": 200,       # ... with open pages fit in the machine's RAM
+    "reclaim_s": 60,            # closed pages' kernels all gone within
+    "reclaim_mb": 10,           # memory back within this of the idle server
 }
 
 
@@ -79,7 +85,7 @@ def main() -> int:
     n = 2 if args.quick else 7
     samples = 6 if args.quick else 20
     core_n = 2 if args.quick else 25
-    counts = [10, 20]
+    counts = [10]  # what a browser sees in a crowd; the server's capacity is section 7
 
     quiet = wait_quiet(args.wait_quiet) if args.wait_quiet else None
     command = " ".join([".venv/bin/python", "benchmarks/run.py", *sys.argv[1:]])
@@ -97,6 +103,9 @@ def main() -> int:
     res["kernel"] = bench_kernel.samples(n)
     res["importtime"] = bench_kernel.importtime(1 if args.quick else 3)
     res["browser"] = asyncio.run(browser_part(n, samples, counts))
+    bench_browser.log("the server alone: arrivals, open patients, closed pages (no browser)")
+    res["load"] = bench_load.run(args.quick)
+    bench_load.plot(res["load"], HERE / "load.svg")
     res["load_end"] = os.getloadavg()
     res["duration_s"] = time.monotonic() - t0
     bench_browser.log(f"load average at end: {res['load_end']}; took {res['duration_s'] / 60:.1f} min")
@@ -196,6 +205,8 @@ def render(r: dict) -> str:
             f"(p95 TTI {g['tti']['p95']:.1f} s) | {_met(g['interactive'] == g['count'])} |")
     for name, x in core.items():
         add(f"| 6 | {name}: median < {T['core_ms']} ms | {x['median']:.2f} ms | {_met(x['median'] < T['core_ms'])} |")
+    if "load" in r:
+        L.extend(load_targets(r))
     add("")
 
     # -- TTI
@@ -316,7 +327,6 @@ def render(r: dict) -> str:
         if g["failures"]:
             add(f"\nFailures ({g['count']}): {g['failures'][:5]}")
     add("")
-    add(capacity(r))
 
     # -- core
     add("## 6. Core: comparison and store\n")
@@ -335,6 +345,9 @@ def render(r: dict) -> str:
         f"step as the kernel builds it (CompareView.refresh: every topic to escaped HTML, a button per topic, "
         f"{c['compare_step_html_kb']:.0f} KB) {_s(c['compare_step_kernel'])} ms. The first call in "
         f"a process (imports pandas) took {c['first_call_ms']:.0f} ms.\n")
+    if "load" in r:
+        add(load_section(r))
+        add(capacity(r))
     return "\n".join(L) + "\n"
 
 
@@ -433,37 +446,136 @@ def _first_change(x: dict) -> str:
     return f"{fc['median']:.0f}" + ("" if fc["n"] == n else f" ({fc['n']} of {n})")
 
 
+def _at_rate(load: dict, rate: float) -> dict | None:
+    return next((a for a in load["arrivals"] if a["rate"] == rate), None)
+
+
+def _levels_fit(load: dict, ram_gb: float) -> tuple[int, float]:
+    """The most open patients measured and their total memory (GB, server RSS + kernels' PSS)."""
+    top = max(load["levels"]["levels"], key=lambda x: x["open"])
+    return top["open"], top["memory"]["total_pss_mb"] / 1024
+
+
+def load_targets(r: dict) -> list[str]:
+    """The server-alone rows of the targets table."""
+    T, load, out = TARGETS, r["load"], []
+    a = _at_rate(load, T["sustained_rate"])
+    if a:
+        ok = (a["html"]["p95"] < T["page_p95_s"] and not a["empty_pages"] and a["ok"] == a["patients"]
+              and a["throughput_per_s"] >= 0.9 * T["sustained_rate"])
+        out.append(f"| 7 | {T['sustained_rate']:g} new patient per s sustained: p95 page < "
+                   f"{T['page_p95_s']:g} s, no empty page | p95 {a['html']['p95']:.2f} s (first "
+                   f"interaction {a['first']['p95']:.2f} s), {a['empty_pages']} empty, "
+                   f"{a['ok']}/{a['patients']} served, {a['throughput_per_s']:.2f} per s | {_met(ok)} |")
+    n, gb = _levels_fit(load, r["machine"]["ram_gb"])
+    out.append(f"| 7 | {T['open_patients']} open patients fit in {r['machine']['ram_gb']} GB | "
+               f"{n} open: {gb:.1f} GB"
+               f"{' (stopped: ' + load['levels']['stopped'] + ')' if load['levels'].get('stopped') else ''}"
+               f" | {_met(n >= T['open_patients'] and gb < r['machine']['ram_gb'])} |")
+    return out + reclaim_rows(load.get("reclaim"))
+
+
+def reclaim_rows(rc: dict | None) -> list[str]:
+    """Targets rows for the kernels of closed pages (filled in by load_section's data)."""
+    if not rc:
+        return []
+    T = TARGETS
+    worst = max(g["gone_s"] for g in rc["groups"].values())
+    left = sum(g["left_at_60s"] for g in rc["groups"].values())
+    mb = rc["above_idle_mb"]
+    return [f"| 7 | kernels of closed pages all gone within {T['reclaim_s']} s | slowest group "
+            f"{worst:.0f} s; {left} left at 60 s | {_met(worst <= T['reclaim_s'] and not left)} |",
+            f"| 7 | then memory within {T['reclaim_mb']} MB of the idle server | "
+            f"{mb:+.1f} MB | {_met(mb <= T['reclaim_mb'])} |"]
+
+
+def load_section(r: dict) -> str:
+    """Section 7: the server alone, driven by the browserless page client."""
+    load, L = r["load"], []
+    add = L.append
+    add("## 7. The server alone (no browser)\n")
+    add("`benchmarks/bench_load.py`: each patient is made by the page client "
+        "(`tests/browser/page_client.py`), which does what a browser does on the wire: GET the "
+        "page, open its kernel's websocket, fetch every widget's state (Voilà's "
+        "`jupyter.widget.control` comm) and click “Start a new case” (a widget message; answered "
+        "when the kernel is idle again and “Step 1 of 6” is in a widget). A fresh sonb server per "
+        "rate, sonb's configuration with the kernel cap raised and the per-client share off (every "
+        "patient here comes from 127.0.0.1). Patients arrive at a fixed interval and keep their "
+        "pages open until the run ends. Times are from arrival; CPU-s and memory are per patient "
+        "(kernels' PSS plus the server's growth).\n")
+    add("| notebook | arrivals per s | served | errors | empty pages | page HTML p50 / p95 s | first interaction p50 / p95 s | CPU-s per patient: server + kernel | MB per patient | achieved per s |\n"
+        "|---|---|---|---|---|---|---|---|---|---|")
+    rows = load["arrivals"] + ([load["bare"]] if load.get("bare") else [])
+    for a in rows:
+        name = "app" if a["notebook"] == "second_opinion.ipynb" else "bare one-button"
+        errs = ", ".join(f"{k} {v}" for k, v in a["errors"].items()) or "0"
+        add(f"| {name} | {a['rate']:g} | {a['ok']}/{a['patients']} | {errs} | {a['empty_pages']} | "
+            f"{a['html']['median']:.2f} / {a['html']['p95']:.2f} | {a['first']['median']:.2f} / "
+            f"{a['first']['p95']:.2f} | {a['server_cpu_s_per_patient']:.2f} + "
+            f"{a['kernel_cpu_s_per_patient']:.2f} | {a['memory_per_patient_mb']:.0f} | "
+            f"{a['throughput_per_s']:.2f} |")
+    ratio = load.get("app_over_bare_at_1")
+    if ratio:
+        add(f"\nApp / bare at 1 per s: page p95 {ratio['html_p95']:.1f}×, first interaction p95 "
+            f"{ratio['first_p95']:.1f}×, memory per patient {ratio['memory_per_patient']:.1f}×, "
+            f"kernel CPU per patient {ratio['kernel_cpu_per_patient']:.1f}×.")
+    lo, hi = load["arrivals"][0], load["arrivals"][-1]
+    add(f"From {lo['rate']:g} to {hi['rate']:g} arrivals per s the page's p95 grows "
+        f"{hi['html']['p95'] / lo['html']['p95']:.1f}× and the first interaction's "
+        f"{hi['first']['p95'] / lo['first']['p95']:.1f}×, while CPU-s per patient stay flat: "
+        "past what the cores can start, patients queue.\n")
+    lv = load["levels"]
+    add(f"**Open patients** (one server; patients added {lv['rate']:g} per s, at most "
+        f"{lv['concurrency']} at once; each clicked Start and keeps its websocket; at each level a "
+        "few more new patients are timed):\n")
+    add("| open patients | server RSS + kernels' PSS GB | sum of RSS GB | MB per patient | idle CPU-s per s (server + kernels) | a new patient: page / first interaction s |\n"
+        "|---|---|---|---|---|---|")
+    for x in lv["levels"]:
+        m, nw = x["memory"], x["new_patient"]
+        add(f"| {x['open']} | {m['total_pss_mb'] / 1024:.2f} | {m['total_rss_mb'] / 1024:.2f} | "
+            f"{x['memory_per_patient_mb']:.0f} | {x['idle_cpu_per_s']['server']:.3f} + "
+            f"{x['idle_cpu_per_s']['kernels']:.3f} | "
+            + (f"{nw['html']['median']:.2f} / {nw['first']['median']:.2f} |" if nw["html"]["n"]
+               else "none served |"))
+    if lv.get("stopped"):
+        add(f"\nStopped early: {lv['stopped']}.")
+    rc = load.get("reclaim")
+    if rc:
+        add(f"\n**Closed pages** (sonb's own configuration, per-client share off): {rc['patients']} "
+            "patients opened, then each group left its page in its own way; seconds from leaving "
+            "until all of the group's kernels were gone, and the server's memory afterwards:\n")
+        add("| how the page went | pages | all kernels gone after s | left at 60 s |\n|---|---|---|---|")
+        for name, g in rc["groups"].items():
+            add(f"| {name} | {g['pages']} | {g['gone_s']:.1f} | {g['left_at_60s']} |")
+        add(f"\nServer + kernels before any page: {rc['idle_mb']:.0f} MB; after all were gone: "
+            f"{rc['after_mb']:.0f} MB ({rc['above_idle_mb']:+.1f} MB).")
+    add("\n![p95 times against arrival rate; memory against open patients](load.svg)\n")
+    return "\n".join(L) + "\n"
+
+
 def capacity(r: dict) -> str:
-    """What limits many patients on one machine, from this run's own figures."""
-    b, m = r["browser"], r["machine"]
-    big = max(b["many"], key=lambda g: g["count"])
-    k = big["interactive"] or 1
-    cpu_per = (big["server_cpu_s"] + big["kernel_cpu_s"]) / k
-    uss = big["kernels_uss_mb"] / max(big["kernels"], 1)
-    in_use = b["memory"]["app_in_use"]["kernel_uss"]["median"]
-    ram = m["ram_gb"] * 1024
-    by_ram = int(0.8 * ram / max(in_use, uss))
-    cores = m["cores"]
+    """What limits the server now, from this run's own server-alone figures."""
+    load, m = r["load"], r["machine"]
+    a = _at_rate(load, 1.0) or load["arrivals"][0]
+    cpu = a["server_cpu_s_per_patient"] + a["kernel_cpu_s_per_patient"]
+    per = [x["memory_per_patient_mb"] for x in load["levels"]["levels"]]
+    per_mb = sum(per) / len(per)
     conf = json.loads((HERE.parent / "sonb" / "voila" / "voila.json").read_text())
-    cap = conf.get("CappedKernelManager", {}).get("max_kernels", "?")
-    cull = conf.get("MappingKernelManager", {}).get("cull_idle_timeout", 0) / 60
+    cap = conf.get("CappedKernelManager", {})
+    best = max(x["throughput_per_s"] for x in load["arrivals"])
     return (
-        "**What limits it.** CPU when pages open: each new page cost the server "
-        f"{big['server_cpu_s'] / k:.2f} CPU-s and its kernel {big['kernel_cpu_s'] / k:.2f} CPU-s "
-        f"(start, import, build the app) = {cpu_per:.2f} CPU-s, so {cores} cores start at most "
-        f"~{cores / cpu_per:.1f} pages per second (~{60 * cores / cpu_per:.0f} a minute) with "
-        "the browsers elsewhere; here the browser took another "
-        f"{big['browser_cpu_s'] / k:.2f} CPU-s per page on the same cores, which is why TTI "
-        "grows with the crowd. Memory once open: a kernel's own memory (USS) is "
-        f"~{uss:.0f} MB at the start screen and ~{in_use:.0f} MB after the whole example, its RSS "
-        f"higher because shared libraries count in every kernel. Idle kernels use no CPU. "
-        f"**Estimate for one machine like this** ({cores} cores, {m['ram_gb']} GB): "
-        f"~{by_ram} open sessions fit in 80% of RAM, so memory is not the limit; the configured cap "
-        f"(`CappedKernelManager.max_kernels` = {cap}) is reached first, and culling ({cull:.0f} min "
-        f"idle) frees kernels. Arrivals: a burst of 20 needs about {20 * cpu_per / cores:.0f} s of "
-        f"the server's and kernels' CPU; a steady ~{30 * cores / cpu_per:.0f} new patients a "
-        f"minute keeps the CPU half busy. Beyond ~{cap} open sessions, raise the cap (memory "
-        "allows a few hundred) or give each clinic its own server (JupyterHub).\n"
+        "**What limits the server now.** Starting pages is CPU: each patient cost "
+        f"{a['server_cpu_s_per_patient']:.2f} CPU-s in the server and "
+        f"{a['kernel_cpu_s_per_patient']:.2f} in its kernel (start, import, the start screen, "
+        f"then step 1 and the other steps built ahead) = {cpu:.2f} CPU-s, so {m['cores']} cores "
+        f"start at most ~{m['cores'] / cpu:.1f} patients per second; the best rate achieved here "
+        f"was {best:.2f} per s. Open pages cost memory, not CPU: ~{per_mb:.0f} MB per patient, "
+        f"so ~{int(0.8 * m['ram_gb'] * 1024 / per_mb)} fit in 80% of {m['ram_gb']} GB, and idle "
+        f"pages use almost no CPU. sonb's configuration caps the server at "
+        f"{cap.get('max_kernels', '?')} kernels and {cap.get('max_kernels_per_client', '?')} per "
+        "client; raise `max_kernels` for a bigger clinic (the kernel manager sizes ZeroMQ's "
+        "socket limit and the open-files limit to match), or give each patient their own server "
+        "(JupyterHub).\n"
     )
 
 
