@@ -130,7 +130,10 @@ class CappedKernelManager(AsyncMappingKernelManager):
                                  raised, self.max_kernels)
 
     async def start_kernel(self, *args, **kwargs):
-        client = CLIENT.get()
+        # A kernel for Voila's preheated pool (when on) belongs to no client yet, even when a
+        # page's request made the pool refill.
+        preheat = (kwargs.get("env") or {}).get("VOILA_PREHEAT") == "True"
+        client = None if preheat else CLIENT.get()
         leaving = self._reserve(client)
         try:
             for kernel_id in leaving:

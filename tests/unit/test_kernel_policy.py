@@ -121,3 +121,30 @@ def test_the_server_can_hold_as_many_pages_as_its_cap():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     assert soft in (resource.RLIM_INFINITY, hard) or soft >= 13 * 300
     m.context.destroy()
+
+
+def test_a_kernel_for_the_preheated_pool_belongs_to_no_client(monkeypatch):
+    """Voila refills its pool from inside a page's request; that kernel will serve another
+    patient, so it must not count in the requesting client's share."""
+    import asyncio
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from sonb.kernels import CLIENT
+
+    ids = iter(["page", "pool"])
+
+    async def fake_start(self, *args, **kwargs):
+        return next(ids)
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", fake_start)
+    m = manager({}, max_kernels_per_client=2)
+
+    async def visit():
+        CLIENT.set("A")
+        await m.start_kernel(env={"VOILA_PREHEAT": "False"})
+        await m.start_kernel(env={"VOILA_PREHEAT": "True"})
+
+    asyncio.run(visit())
+    assert m._client == {"page": "A"}
+    assert m._starting == {"A": 0, None: 0}
