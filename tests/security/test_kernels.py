@@ -247,7 +247,7 @@ def test_too_many_open_pages_get_a_plain_page_that_retries_by_itself(tmp_path, b
         watch = Watch(third, "127.0.0.1")
         third.goto(server.url, wait_until="load")
         text = third.locator("body").inner_text()
-        assert "You have many pages of this app open" in text and "try again by itself" in text
+        assert "Many pages of this app are open from your connection" in text and "try again by itself" in text
         assert third.locator(".sonb-app").count() == 0
         first.context.close()  # the patient closes a page: the waiting one loads by itself
         wait_for_app(third)
