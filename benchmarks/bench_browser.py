@@ -34,6 +34,13 @@ POOL = 2  # preheated kernels per server
 MB = 2**20
 
 
+# Every page here comes from 127.0.0.1, and the memory figures read the kernels of pages the
+# benchmark has closed: so no per-client share, and a closed page keeps its kernel (as a
+# patient's open page would; `context.close()` sends no shutdown request).
+KEEP = ("--CappedKernelManager.max_kernels_per_client=0",
+        "--CappedKernelManager.closed_page_grace=0", "--CappedKernelManager.unconnected_grace=0")
+
+
 def log(*args) -> None:
     print(time.strftime("%H:%M:%S"), *args, flush=True)
 
@@ -186,10 +193,12 @@ async def tti_and_memory(browser, n: int, lat_samples: int) -> dict:
     interaction latencies on the cold app server."""
     log("starting 4 Voila servers (app/bare x cold/preheated)")
     servers = {
-        "app_cold": Server("app-cold", NOTEBOOK),
-        "bare_cold": Server("bare-cold", BARE),
-        "app_preheat": Server("app-preheat", NOTEBOOK, "--preheat_kernel=True", f"--pool_size={POOL}"),
-        "bare_preheat": Server("bare-preheat", BARE, "--preheat_kernel=True", f"--pool_size={POOL}"),
+        "app_cold": Server("app-cold", NOTEBOOK, *KEEP),
+        "bare_cold": Server("bare-cold", BARE, *KEEP),
+        "app_preheat": Server("app-preheat", NOTEBOOK, *KEEP, "--preheat_kernel=True",
+                              f"--pool_size={POOL}"),
+        "bare_preheat": Server("bare-preheat", BARE, *KEEP, "--preheat_kernel=True",
+                               f"--pool_size={POOL}"),
     }
     ready = {"app_cold": APP_READY, "bare_cold": BARE_READY, "app_preheat": APP_READY,
              "bare_preheat": BARE_READY}
@@ -455,7 +464,7 @@ def _latency(rows: list[dict]) -> dict:
 async def many(browser, count: int) -> dict:
     """`count` patients open the app at the same moment (parallel browser contexts) on a fresh
     server with sonb's configuration; then each opens the example."""
-    s = Server(f"app-many{count}", NOTEBOOK)
+    s = Server(f"app-many{count}", NOTEBOOK, *KEEP)
     try:
         s.wait_idle(min_wait=0.5)
         server_cpu0, _ = s.cpu_seconds()
