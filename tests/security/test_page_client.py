@@ -6,6 +6,7 @@ benchmarks/bench_load.py relies on all of this."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 
 import pytest
@@ -15,6 +16,13 @@ from .conftest import BROWSER_DIR, Server, _load, wait_until
 client = _load("page_client", BROWSER_DIR / "page_client.py")
 BARE = BROWSER_DIR.parents[1] / "benchmarks" / "bare.ipynb"
 KID = "0f719242-33ee-4856-ae12-167ebbfd40a2"
+
+
+def run_async(coroutine):
+    """Run the page client's coroutine in a thread of its own: Playwright's sync API (the
+    session's Chromium, once a browser test has run) keeps an event loop running in this one."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=300)
 
 
 async def _start_a_case(url: str) -> None:
@@ -38,7 +46,7 @@ async def _start_a_case(url: str) -> None:
 def test_patient_page_opens_and_starts_a_case(tmp_path):
     server = Server(tmp_path, None, "--CappedKernelManager.max_kernels=1")
     try:
-        asyncio.run(_start_a_case(server.url))
+        run_async(_start_a_case(server.url))
     finally:
         server.stop()
 
@@ -62,7 +70,7 @@ def test_a_closed_page_shuts_its_kernel_down_at_once(tmp_path):
     accepted (204) and the kernel is gone within seconds, not after the grace period."""
     server = Server(tmp_path, None)
     try:
-        page, forged, closed = asyncio.run(_close_tabs(server.url))
+        page, forged, closed = run_async(_close_tabs(server.url))
         assert page.shutdown_status == 204 and page.closed
         wait_until(lambda: page.kernel_id not in server.kernel_processes(), 10,
                    "the closed page's kernel to go")
@@ -88,7 +96,7 @@ async def _click_bare(url: str) -> None:
 def test_bare_notebook_opens(tmp_path):
     server = Server(tmp_path, BARE)
     try:
-        asyncio.run(_click_bare(server.url))
+        run_async(_click_bare(server.url))
     finally:
         server.stop()
 
