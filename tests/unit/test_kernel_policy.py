@@ -127,6 +127,7 @@ def test_a_kernel_for_the_preheated_pool_belongs_to_no_client(monkeypatch):
     """Voila refills its pool from inside a page's request; that kernel will serve another
     patient, so it must not count in the requesting client's share."""
     import asyncio
+    import concurrent.futures
 
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 
@@ -145,6 +146,8 @@ def test_a_kernel_for_the_preheated_pool_belongs_to_no_client(monkeypatch):
         await m.start_kernel(env={"VOILA_PREHEAT": "False"})
         await m.start_kernel(env={"VOILA_PREHEAT": "True"})
 
-    asyncio.run(visit())
+    # in a thread: in a full run Playwright's sync API keeps an event loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, visit()).result(timeout=60)
     assert m._client == {"page": "A"}
     assert m._starting == {"A": 0, None: 0}
