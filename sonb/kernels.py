@@ -20,6 +20,10 @@ The policy, so that no visitor can lock patients out and no patient is cut off:
 Why not a queue: a held request shows the patient a blank page with no words and ties up a
 connection; a page that says what is happening and retries costs almost nothing.
 
+The manager also sizes ZeroMQ's socket limit and the open-files limit to `max_kernels`, gives
+the heap memory of kernels that went back to the system (glibc `malloc_trim`), and has the
+page's templates compiled once per server (sonb.page_templates).
+
 The client is the address the request came from. Behind a proxy every patient has the proxy's
 address: list the proxy in `ClientIdentityProvider.trusted_proxies` so the client is read from
 its X-Forwarded-For header, or set `max_kernels_per_client` to 0 (see SECURITY.md).
