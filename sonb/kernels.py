@@ -109,6 +109,7 @@ class CappedKernelManager(AsyncMappingKernelManager):
     _connected_once = Dict()  # kernel id -> True once its page connected
     _starting = Dict()  # client -> kernels being started for it now (None: unknown client)
     _leaving = Dict()  # kernel id -> True while it is being shut down to make room
+    _trim_due = False  # a kernel went since the heap was last given back
 
     # Each open page holds about 6 ZeroMQ sockets and 13 file descriptors in the server.
     # ZeroMQ allows 1023 sockets per context by default (about 170 pages: then "Too many open
@@ -193,8 +194,6 @@ class CappedKernelManager(AsyncMappingKernelManager):
                       self._leaving):
             table.pop(kernel_id, None)
         return super().remove_kernel(kernel_id)
-
-    _trim_due = False
 
     async def cull_kernels(self):
         """Also give the memory of the kernels that went since the last check back to the
