@@ -8,7 +8,10 @@ mode with `synchronous=FULL`, so a crash or power cut leaves the last committed 
 
 Deleting is soft: `delete()` hides a case from `list()`, `load()` and `save()` but keeps all
 its revisions; `restore()` brings it back and `import_file()` of its case file does too.
-Only `purge()` removes a case for good.
+Only `purge()` removes a case for good, and leaves no text of it in the database files: every
+connection runs with `secure_delete` (SQLite overwrites deleted content with zeros), and after
+the delete the write-ahead log, whose frames keep older copies of pages, is checkpointed and
+truncated to nothing (`wal_checkpoint(TRUNCATE)`).
 
 Logs (logger "sonb.store") name events and a short fingerprint of the case id (`log_ref`),
 never case contents: the case id is the patient's resume code, so it is not logged either.
@@ -24,6 +27,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -40,6 +44,10 @@ DB_NAME = "cases.sqlite3"
 STORE_FORMAT = "sonb-store"
 STORE_VERSION = 1
 BUSY_TIMEOUT_S = 30
+# Emptying the log after a purge waits for other connections' reads to end: this many tries,
+# each waiting up to CHECKPOINT_WAIT_S (then the store tries again on its next write and on close).
+CHECKPOINT_TRIES = 20
+CHECKPOINT_WAIT_S = 0.1
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -115,6 +123,7 @@ class CaseStore:
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = self.folder / DB_NAME
         self._lock = threading.RLock()
+        self._log_to_empty = False  # a purge could not empty the write-ahead log yet
         self._conn = _connect(self.path)
         try:
             self._init_schema()
@@ -126,6 +135,10 @@ class CaseStore:
     # -- lifecycle -----------------------------------------------------------------------
     def close(self) -> None:
         with self._lock:
+            try:
+                self._empty_log_if_due()
+            except sqlite3.ProgrammingError:  # closed already
+                pass
             self._conn.close()
 
     def __enter__(self) -> CaseStore:
@@ -197,13 +210,18 @@ class CaseStore:
         log.info("case restored ref=%s", log_ref(case_id))
 
     def purge(self, case_id: str) -> None:
-        """Remove a case and all its revisions for good (deleted or not)."""
+        """Remove a case and all its revisions for good (deleted or not), with no text of it
+        left in the database files. The rows are gone when this returns. If another
+        connection is reading just then, the log keeps old pages until that read ends: the
+        store logs "purge checkpoint busy" and empties the log on its next write or on close."""
         with self._transaction() as cur:
             if _row(cur, case_id) is None:
                 raise _not_found()
             cur.execute("DELETE FROM revisions WHERE case_id = ?", (case_id,))
             cur.execute("DELETE FROM cases WHERE id = ?", (case_id,))
         log.info("case purged ref=%s", log_ref(case_id))
+        if not self._empty_log():
+            log.warning("purge checkpoint busy")
 
     # -- reading -------------------------------------------------------------------------
     def exists(self, case_id: str) -> bool:
@@ -274,6 +292,34 @@ class CaseStore:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
+            self._empty_log_if_due()
+
+    def _empty_log(self, tries: int = 0) -> bool:
+        """Checkpoint the write-ahead log into the database file and truncate it to nothing,
+        so no older copy of a page stays in it. Waits briefly for other connections' reads
+        (`tries`, default CHECKPOINT_TRIES, each waiting up to CHECKPOINT_WAIT_S); True when
+        done."""
+        for attempt in range(tries or CHECKPOINT_TRIES):
+            if attempt:
+                time.sleep(CHECKPOINT_WAIT_S)  # without the lock: this store's other users go on
+            with self._lock:
+                self._conn.execute(f"PRAGMA busy_timeout={int(CHECKPOINT_WAIT_S * 1000)}")
+                try:
+                    busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                except sqlite3.OperationalError:  # locked: another connection checkpoints
+                    busy = 1
+                finally:
+                    self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+            if not busy:
+                self._log_to_empty = False
+                return True
+        self._log_to_empty = True
+        return False
+
+    def _empty_log_if_due(self) -> None:
+        """Once, quickly: empty the log a purge could not empty (see `purge`)."""
+        if self._log_to_empty and self._empty_log(tries=1):
+            log.info("purge checkpoint done later")
 
     @contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Cursor]:
@@ -337,11 +383,13 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _configure(conn: sqlite3.Connection) -> None:
-    """WAL journal, full sync on commit, wait for locks, enforce references."""
+    """WAL journal, full sync on commit, wait for locks, enforce references, and overwrite
+    deleted content with zeros (so a purged case leaves no text in freed pages)."""
     mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
     if mode.lower() != "wal":
         log.warning("store could not switch to WAL mode (mode=%s)", mode)
     conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA secure_delete=ON")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
     conn.execute("PRAGMA foreign_keys=ON")
 
