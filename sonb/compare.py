@@ -457,17 +457,17 @@ def _question_text(case: Case, item: dict, option_id: str | None) -> str:
 # -- how each option fits what matters -----------------------------------------------------
 
 def option_fit(case: Case):
-    """Options as rows; each factor's fit (0-5), `score` (weighted mean) and `rank`.
+    """Options as rows (the case's order); each factor's fit (0-5) and `score`.
 
     `score` is the mean of the rated fits weighted by how much each factor matters (NaN when
-    nothing that matters is rated; a factor not weighed yet does not count); `rank` 1 is the highest score. It is a summary of the
-    patient's own ratings, never a choice.
+    nothing that matters is rated; a factor not weighed yet does not count). It sums up the
+    patient's own ratings: there is no ranking, and it never makes the choice.
     """
     import pandas as pd
 
     factors = case.preferences.factors
     names = _text()["fit"]
-    labels = _unique_labels([f.label for f in factors], reserved=(names["score"], names["rank"]))
+    labels = _unique_labels([f.label for f in factors], reserved=(names["score"],))
     ratings = [
         [case.preferences.fit.get(option.id, {}).get(f.id) for f in factors]
         for option in case.options
@@ -476,8 +476,18 @@ def option_fit(case: Case):
     weights = [f.weight for f in factors]
     frame[names["score"]] = pd.Series([_weighted_mean(r, weights) for r in ratings],
                                       index=frame.index, dtype="float64")
-    frame[names["rank"]] = frame[names["score"]].rank(ascending=False, method="min").astype("Int64")
     return frame
+
+
+def option_fit_styled(case: Case):
+    """`option_fit` as a pandas Styler for JupyterLab: each fit and the score as a bar on one
+    0-5 scale (pandas' own `Styler.bar`), numbers kept, user text escaped."""
+    frame = option_fit(case)
+    return (frame.style.set_uuid("option-fit")
+            .format(precision=1, na_rep="-", escape="html")
+            .format_index(escape="html", axis="index").format_index(escape="html", axis="columns")
+            .bar(vmin=0, vmax=5, color="#9ec5e8", height=60, width=90)
+            .set_caption(_text()["fit"]["caption"]))
 
 
 def _weighted_mean(ratings: list[int | None], weights: list[int | None]) -> float:

@@ -152,7 +152,7 @@ def _target(resource: Mapping, case: Case) -> tuple[Binding, Target]:
         if target not in {c.id for c in case.clinicians}:
             raise _error("no_opinion")
     elif (target or None) not in binding.targets(case):
-        raise _error("no_record" if binding.field is not None else "no_target")
+        raise _error("no_record" if binding.records is not None else "no_target")
     return binding, target or None
 
 

@@ -153,6 +153,11 @@ class Opinion(Record):
     form they came from); they come back when that form is chosen again."""
 
 
+RecordItem = Literal["test_results", "imaging", "pathology", "medicines", "release_form",
+                     "visit_notes"]
+"""What can be sent ahead to the second doctor (the codes of plan.json's `records_items`)."""
+
+
 class Plan(Record):
     """The guide's getting-ready steps. Dates are when a step happened (or is booked)."""
 
@@ -162,6 +167,7 @@ class Plan(Record):
     preapproval_needed: bool | None = None
     insurer_reference: Name = ""
     visit_date: dt.date | None = None
+    records_items: Annotated[list[RecordItem], Field(max_length=6)] = []  # what to send ahead
     records_requested: dt.date | None = None
     records_sent: dt.date | None = None
     records_received: dt.date | None = None
@@ -180,6 +186,8 @@ class Preferences(Record):
 
     factors: Annotated[list[Factor], Field(max_length=MAX_ITEMS)] = []
     fit: Annotated[dict[Id, dict[Id, Weight]], Field(max_length=MAX_ITEMS)] = {}
+    emptied: bool = False
+    """The patient removed every factor: an empty list is then theirs (no suggestions shown)."""
 
 
 class Readiness(Record):
@@ -189,6 +197,30 @@ class Readiness(Record):
     understand: bool | None = None
     values_clear: bool | None = None
     support: bool | None = None
+
+
+DecidingRole = Literal["myself", "shared", "others"]
+DecidingStage = Literal["not_started", "thinking", "close", "decided"]
+
+
+class Deciding(Record):
+    """How the patient wants to decide, by when, and how far along they are (the Ottawa
+    Personal Decision Guide's parts)."""
+
+    role: DecidingRole | None = None
+    with_whom: Name = ""  # who shares the choice, or who makes it
+    deadline: dt.date | None = None
+    stage: DecidingStage | None = None
+
+
+class Person(Record):
+    """Someone who is part of the patient's choice: what they prefer, and whether they press."""
+
+    id: Id = Field(default_factory=new_id)
+    name: Annotated[Name, StringConstraints(min_length=1)]
+    relation: Name = ""
+    prefers: Id | None = None  # the id of the option they would pick (None: not known)
+    presses: bool | None = None
 
 
 class Decision(Record):
@@ -233,6 +265,8 @@ class Case(Record):
     preferences: Preferences = Field(default_factory=Preferences)
     readiness_before: Readiness = Field(default_factory=Readiness)
     readiness_after: Readiness = Field(default_factory=Readiness)
+    deciding: Deciding = Field(default_factory=Deciding)
+    people: Annotated[list[Person], Field(max_length=MAX_ITEMS)] = []
     choice: Decision = Field(default_factory=Decision)
     judgements: Annotated[list[Judgement], Field(max_length=500)] = []
 
@@ -245,6 +279,7 @@ class Case(Record):
         _unique("options", [o.id for o in self.options])
         _unique("opinions", [o.id for o in self.opinions])
         _unique("preferences.factors", [f.id for f in self.preferences.factors])
+        _unique("people", [p.id for p in self.people])
         for i, op in enumerate(self.opinions):
             if op.clinician_id not in clinicians:
                 raise ValueError(f"opinions[{i}] names a clinician who is not in the case")
@@ -257,6 +292,9 @@ class Case(Record):
         for scores in self.preferences.fit.values():
             if set(scores) - factors:
                 raise ValueError("preferences.fit rates a factor that is not in the list")
+        for i, person in enumerate(self.people):
+            if person.prefers is not None and person.prefers not in options:
+                raise ValueError(f"people[{i}] prefers an option that is not in the case")
         if self.choice.option is not None and self.choice.option not in options:
             raise ValueError("the choice names an option that is not in the case")
         return self

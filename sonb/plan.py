@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from . import questionnaire as qn
 from ._datafiles import texts
 from .model import DECISION_KIND_LABELS, Plan
 
@@ -122,12 +123,28 @@ def _visit_step(plan: Plan, today: dt.date) -> Step:
 
 
 def _records_step(plan: Plan, key: str) -> Step:
-    """A records step is done when it has a date, or when a later step in the chain has one."""
+    """A records step is done when it has a date, or when a later step in the chain has one.
+    The first one names the records picked to send ahead (`records_items`), if any."""
     date = getattr(plan, key)
     later = RECORDS_CHAIN[RECORDS_CHAIN.index(key) + 1:]
-    if date is None and any(getattr(plan, k) is not None for k in later):
-        return _step(key, "done")
-    return _dated_step(key, date)
+    done = date is not None or any(getattr(plan, k) is not None for k in later)
+    detail = _records_list(plan, done) if key == RECORDS_CHAIN[0] else None
+    return _step(key, "done" if done else "to_do", date, detail)
+
+
+def record_item_labels() -> dict[str, str]:
+    """The records one can send ahead, code -> words (plan.json's `records_items` choices)."""
+    item = qn.index(qn.load("plan"))["records_items"]
+    return {code: coding["display"] for code, coding in qn.choice_codes(item).items()}
+
+
+def _records_list(plan: Plan, done: bool) -> str | None:
+    """'Ask them to send these ...: Test results ...; Notes from your visits.' (None: no list)."""
+    if not plan.records_items:
+        return None
+    labels = record_item_labels()
+    text = texts("plan")["steps"]["records_requested"]["listed" if done else "ask_for"]
+    return text.format(items="; ".join(labels[code] for code in plan.records_items))
 
 
 def _forms_step(plan: Plan) -> Step:

@@ -20,12 +20,15 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from . import about
 from . import binding as B
 from . import compare
 from . import plan as plans
 from . import questionnaire as qn
+from . import readiness
 from ._datafiles import texts
 from .assessment import assess
+from .fit_chart import fit_chart_html
 from .model import DECISION_KIND_LABELS, ROLE_LABELS, Case, Clinician, Opinion, Role
 from .printable import FormItem, form_items
 from .questionnaire import is_blank
@@ -142,12 +145,18 @@ def report_html(case: Case, today: dt.date | None = None) -> str:
         judgements=_judgements(case),
         guidance=compare.guidance(case),
         matters=_matters_tables(case),
+        fit_chart=Markup(fit_chart_html(case, report=True)),  # escaped by sonb.fit_chart
         readiness=_readiness_table(case),
+        readiness_change=readiness.change(case, report=True),
+        readiness_help=readiness.help_for(case, report=True),
+        deciding=_deciding(case),
+        people=_people_table(case),
         choice=_choice(case),
         unanswered=_follow_ups(case),
         own_questions=_own_questions(case),
         checklist=_checklist_table(case, today),
         warnings=_warnings(case, today),
+        about_line=about.report_line(),
     )
 
 
@@ -269,9 +278,8 @@ def _matters_tables(case: Case) -> list[Table]:
             [Cell(str(f.weight)), *(_score(fit.iat[o, i]) for o in range(len(fit.index)))])
         for i, f in enumerate(factors)
     ]
-    for label, col, show in ((words["score"], n, "{:.1f}"), (words["rank"], n + 1, "{}")):
-        cells = [_score(fit.iat[o, col], show) for o in range(len(fit.index))]
-        rows.append(Row(Cell(label), [Cell("", css="empty"), *cells], "total"))
+    cells = [_score(fit.iat[o, n], "{:.1f}") for o in range(len(fit.index))]
+    rows.append(Row(Cell(words["score"]), [Cell("", css="empty"), *cells], "total"))
     head = [Cell(words["matters_columns"]["factor"]), Cell(words["matters_columns"]["weight"]),
             *(Cell(o, user=True) for o in fit.index)]
     return _split(Table(words["matters_caption"], head, rows, "matters"), FIT_COLUMNS, first=1)
@@ -292,6 +300,37 @@ def _readiness_table(case: Case) -> Table:
         for item in qn.questions(qn.load("readiness"))
     ]
     return Table(words["readiness_caption"], [Cell(text) for text in columns.values()], rows, "readiness")
+
+
+def _deciding(case: Case) -> list[tuple[str, str]]:
+    """How the patient wants to decide, by when, and how far along: (question, answer)."""
+    form, deciding = qn.load("deciding"), case.deciding.model_dump(mode="json")
+    shown = qn.enabled_items(form, B.DECIDING.read(case, None))
+    found = []
+    for item in qn.questions(form):
+        value = deciding.get(item["linkId"])
+        if shown.get(item["linkId"], True) and not is_blank(value):
+            if item["type"] == "choice":
+                value = qn.choice_codes(item).get(value, {}).get("display", value)
+            elif item["type"] == "date":
+                value = _date(value)
+            found.append((item["text"], value))
+    return found
+
+
+def _people_table(case: Case) -> Table | None:
+    """The people who are part of the choice: who, what they would pick, whether they push."""
+    if not case.people:
+        return None
+    words = _words()["report"]
+    names = {o.id: o.name for o in case.options}
+    rows = [Row(Cell(p.name, user=True),
+                [Cell(p.relation, user=True),
+                 Cell(names.get(p.prefers, words["not_known"]), user=p.prefers in names),
+                 Cell(_yes_no(p.presses, "not_answered"))])
+            for p in case.people]
+    return Table(words["people_caption"], [Cell(t) for t in words["people_columns"].values()],
+                 rows, "people")
 
 
 def _choice(case: Case) -> dict:

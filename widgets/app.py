@@ -2,6 +2,10 @@
 
 The patient page never lists the store's cases: it starts a new case, opens the example, or
 resumes one from the patient's resume code or case file.
+
+Two pages open in place of the case and give it back as it was (it stays on the page, hidden):
+"About this tool" (from every step and the start screen) and the confirmation of "Delete my
+case", which deletes the case for good (`CaseStore.purge`) and shows the start screen.
 """
 
 from __future__ import annotations
@@ -9,14 +13,17 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import sqlite3
 import threading
 
 import ipywidgets as W
 
 from sonb import Case, CaseStore, SonbError, casefile
+from sonb.about import about
 from sonb.errors import CaseNotFound
 from sonb.model import resume_code_problem
 from sonb.safe import esc
+from sonb.store import log_ref
 
 from .common import html, style_widget, ui
 from .downloads import DownloadButton
@@ -52,18 +59,25 @@ class SecondOpinionApp(W.VBox):
         self.session: CaseSession | None = None
         self.views: list = []
         self.index = 0
-        self.header = W.HTML(f"<h1>{esc(ui('app_title'))}</h1>"
-                             f'<p class="sonb-box">{esc(ui("disclaimer"))}</p>')
+        self.header = W.HTML(f"<h1>{esc(ui('app_title'))}</h1>")
+        self.about_button = W.Button(description=about()["open"], icon="info-circle")
+        self.about_button.on_click(lambda _b: self.show_about())
+        intro = W.HBox([html(ui("disclaimer")), self.about_button]).add_class("sonb-box")
         self.body = W.VBox()
-        self.children = [style_widget(), self.header, self.body]
+        self.about = None  # AboutPanel, built when first opened
+        self.confirm = None  # DeleteConfirm of the open case, built when first asked
+        self._behind_about: W.Widget = self.body
+        self.children = [style_widget(), self.header, intro.add_class("sonb-intro"), self.body]
         if case is not None:
             self.open_case(case)
         else:
             self.show_start()
 
     # -- start screen --------------------------------------------------------------------
-    def show_start(self) -> None:
+    def show_start(self, notice: str = "") -> None:
+        """The start screen; `notice` says what just happened (e.g. the case was deleted)."""
         t = lambda key: ui("start", key)  # noqa: E731
+        old = self.body.children
         self.new_button = W.Button(description=t("new"), button_style="primary", icon="plus")
         self.example_button = W.Button(description=t("example"), icon="book")
         self.code = W.Text(description=t("resume_code"), continuous_update=False,
@@ -84,6 +98,12 @@ class SecondOpinionApp(W.VBox):
             self.code, W.HBox([self.resume_button, self.upload]).add_class("sonb-nav"),
             self.start_message,
         ]
+        if notice:
+            self.start_notice = W.HTML(f'<div class="sonb-notice" role="status">'
+                                       f"{esc(notice)}</div>")
+            self.body.children = [self.start_notice, *self.body.children]
+        dispose(*old)
+        self._screen(self.body)
 
     def _say(self, text: str) -> None:
         self.start_message.value = f'<div class="sonb-error" role="alert">{esc(text)}</div>'
@@ -145,24 +165,113 @@ class SecondOpinionApp(W.VBox):
         self.step_title = W.HTML()
         self.content = W.VBox()
         self.download = DownloadButton(ui("case_bar", "download_make"), ui("case_bar", "download"),
-                                       lambda: (f"sonb-case-{self.session.case.id}.json",
-                                                "application/json",
-                                                casefile.dumps(self.session.case).encode("utf-8")))
+                                       self._case_file)
         code = W.HTML(f'<p>{esc(ui("case_bar", "code"))} <code class="sonb-code">'
                       f"{esc(case.id)}</code></p>")
         self.session.on_change(lambda _case: self.download.clear())
+        self.delete_button = W.Button(description=ui("case_bar", "delete"), icon="trash")
+        self.delete_button.on_click(lambda _b: self.ask_delete())
+        files = W.HBox([self.download, self.delete_button]).add_class("sonb-case-files")
         self.body.children = [
-            W.VBox([code, W.HBox([self.session.status, self.download],
+            W.VBox([code, W.HBox([self.session.status, files],
                                  layout=W.Layout(flex_flow="row wrap", align_items="center",
                                                  justify_content="space-between"))],
-                   ).add_class("sonb-box"),
+                   ).add_class("sonb-box").add_class("sonb-case-bar"),
             W.HBox(self.step_buttons).add_class("sonb-steps"),
             self.progress, self.step_title, self.content,
             W.HBox([self.back, self.next]).add_class("sonb-nav"),
         ]
         dispose(*start_screen)
+        self._screen(self.body)
         self.go(0)
         self._build_ahead()
+
+    def _case_file(self) -> tuple[str, str, bytes]:
+        case = self.session.case
+        return f"sonb-case-{case.id}.json", "application/json", casefile.dumps(case).encode("utf-8")
+
+    # -- pages shown in place of the case ------------------------------------------------
+    def _screen(self, shown: W.Widget) -> None:
+        """Show one of: the body (the start screen or the case), the about page, the delete
+        confirmation. The others stay on the page, hidden, just as they were."""
+        for widget in (self.body, self.about, self.confirm):
+            if widget is not None:
+                display = None if widget is shown else "none"
+                if widget.layout.display != display:
+                    widget.layout.display = display
+        self.about_button.layout.display = "none" if shown is self.about else None
+
+    def _shown(self) -> W.Widget:
+        return next((w for w in (self.about, self.confirm) if w is not None
+                     and w.layout.display != "none"), self.body)
+
+    def show_about(self) -> None:
+        """Open "About this tool" in place of what is shown; its back button returns there."""
+        from .about import AboutPanel
+
+        if self.about is None:
+            self.about = AboutPanel(self.close_about)
+            self.children = (*self.children, self.about)
+        if self._shown() is not self.about:
+            self._behind_about = self._shown()
+        self.about.show(has_case=self.session is not None)
+        self._screen(self.about)
+        self.about.back_button.focus()
+        log.info("about opened")
+
+    def close_about(self) -> None:
+        """Back to where the patient was, as it was."""
+        behind = self._behind_about
+        if behind is not self.body and behind is not self.confirm:
+            behind = self.body  # that page was closed meanwhile
+        self._screen(behind)
+        self.about_button.focus()
+
+    def ask_delete(self) -> None:
+        """Ask before deleting: what goes, that it cannot be undone, a last case file."""
+        from .delete import DeleteConfirm
+
+        if self.session is None:
+            return
+        if self.confirm is None:
+            self.confirm = DeleteConfirm(self._case_file, self.delete_case, self.keep_case)
+            self.children = (*self.children, self.confirm)
+        self.confirm.reset()  # no file link from before: it may be out of date
+        self._screen(self.confirm)
+        self.confirm.keep_button.focus()
+
+    def keep_case(self) -> None:
+        """"Keep my case": nothing changes; back to the step the patient was on."""
+        self._screen(self.body)
+        self.delete_button.focus()
+
+    def delete_case(self) -> None:
+        """Delete the open case for good, then show the start screen saying so."""
+        if self.session is None:
+            return
+        case_id = self.session.case.id
+        try:
+            self.store.purge(case_id)
+        except CaseNotFound:
+            pass  # deleted already (in another window): what the patient asked for is done
+        except (SonbError, sqlite3.Error, OSError) as exc:
+            log.warning("case not deleted ref=%s: %s", log_ref(case_id), type(exc).__name__)
+            if self.confirm is not None:
+                self.confirm.failed()
+            return
+        log.info("case deleted by the patient ref=%s", log_ref(case_id))
+        self._close_case()
+        self.show_start(notice=ui("start", "deleted"))
+        self.new_button.focus()
+
+    def _close_case(self) -> None:
+        """Forget the open case: its steps and its confirmation leave the page."""
+        self.session = None
+        self.views = []
+        if self.confirm is not None:
+            confirm, self.confirm = self.confirm, None
+            self.children = tuple(c for c in self.children if c is not confirm)
+            dispose(confirm)
 
     def _build_ahead(self, delay: float = 0.2) -> None:
         """Build the other steps one at a time while the kernel is idle, and put them on the page
@@ -177,9 +286,13 @@ class SecondOpinionApp(W.VBox):
         importing = threading.Thread(target=lambda: [importlib.import_module(m) for m in slow],
                                      name="sonb-imports", daemon=True)
 
+        session = self.session
+
         def build_next() -> None:
+            if self.session is not session:  # the case was closed, or another one opened
+                return
             missing = [i for i, view in enumerate(self.views) if view is None]
-            if not missing or self.session is None:
+            if not missing:
                 return
             quick = [i for i in missing if not _step_class(i).needs]
             if quick:

@@ -19,14 +19,16 @@ from .session import CaseSession
 class RecordList(W.VBox):
     """The records of `binding` (B.OPTION, B.CLINICIAN) in the session's case.
 
-    `describe(record)` is the text of a row; `on_saved(case)` runs after each change. The
-    editor is built once and shown or hidden; the list is drawn again only when it changes.
+    `describe(record)` is the text of a row; `on_saved(case)` runs after each change;
+    `orderable` adds Up and Down to each row. The editor is built once and shown or hidden;
+    the list is drawn again only when what it shows changes.
     """
 
     def __init__(self, session: CaseSession, binding: B.Binding, describe: Callable,
-                 add_label: str, empty_text: str, on_saved: Callable | None = None):
+                 add_label: str, empty_text: str, on_saved: Callable | None = None,
+                 orderable: bool = False):
         super().__init__()
-        self.session, self.binding = session, binding
+        self.session, self.binding, self.orderable = session, binding, orderable
         self._describe, self._empty_text, self._on_saved = describe, empty_text, on_saved
         self._drawn: list | None = None  # the records the list shows
         self.items = W.VBox([])
@@ -46,7 +48,7 @@ class RecordList(W.VBox):
 
     @property
     def records(self) -> list:
-        return list(getattr(self.session.case, self.binding.field))
+        return list(self.binding.records(self.session.case))
 
     @property
     def form(self):
@@ -60,12 +62,13 @@ class RecordList(W.VBox):
 
     def refresh(self) -> None:
         records = self.records
-        if self._drawn == records:
+        drawn = [(r.id, self._describe(r)) for r in records]
+        if self._drawn == drawn:
             return
-        self._drawn = records
+        self._drawn = drawn
         old = self.items.children
         rows = []
-        for record in records:
+        for n, record in enumerate(records):
             edit = fixed(W.Button, description=ui("records", "edit"),
                          tooltip=ui("records", "edit_one", name=self._describe(record)))
             remove = fixed(W.Button, description=ui("records", "remove"), button_style="danger",
@@ -74,9 +77,29 @@ class RecordList(W.VBox):
             remove.on_click(lambda _b, rid=record.id: self.remove(rid))
             label = W.HTML(f"<span>{esc(self._describe(record))}</span>",
                            layout=W.Layout(flex="1 1 auto"), style=label_style(W.HTML))
-            rows.append(fixed(W.HBox, [label, edit, remove]).add_class("sonb-row"))
+            buttons = [edit, remove]
+            if self.orderable:
+                buttons += [self._move_button(record, -1, n == 0),
+                            self._move_button(record, 1, n == len(records) - 1)]
+            rows.append(fixed(W.HBox, [label, *buttons]).add_class("sonb-row"))
         self.items.children = rows or [html(self._empty_text)]
         dispose(*old)
+
+    def _move_button(self, record, step: int, at_end: bool) -> W.Button:
+        key = "up" if step < 0 else "down"
+        button = fixed(W.Button, description=ui("records", key), disabled=at_end,
+                       tooltip=ui("records", f"{key}_one", name=self._describe(record)))
+        button.on_click(lambda _b, rid=record.id: self.move(rid, step))
+        return button
+
+    def move(self, record_id: str, step: int) -> None:
+        """Move a record `step` places down the list (up when negative) and save."""
+        if self.session.save(B.moved_record(self.session.case, self.binding, record_id, step),
+                             checked=True):
+            return
+        self.refresh()
+        if self._on_saved is not None:
+            self._on_saved(self.session.case)
 
     def edit(self, record_id: str | None) -> None:
         """Open the editor for a new record (None) or an existing one: every question starts

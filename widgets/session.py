@@ -8,7 +8,7 @@ from typing import Callable
 import ipywidgets as W
 
 from sonb import Case, CaseStore, ConflictError, InvalidInput
-from sonb.errors import CaseTooLarge
+from sonb.errors import CaseNotFound, CaseTooLarge
 from sonb.store import log_ref
 from sonb.safe import esc
 
@@ -21,13 +21,15 @@ class CaseSession:
     """Holds the case being edited. `save(case)` saves a revision, says so, and notifies.
 
     A save that conflicts with a newer revision writes nothing; the page keeps the patient's
-    changes and says so (they can download their case file).
+    changes and says so (they can download their case file). So does a save of a case that was
+    deleted meanwhile (in another window): it is never said to be saved.
     """
 
     def __init__(self, store: CaseStore, case: Case):
         self.store = store
         self.case = case
         self.conflict = False
+        self.deleted = False  # the case was deleted (in another window): nothing more is saved
         self.status = W.HTML().add_class("sonb-status")
         self._listeners: list[Callable[[Case], None]] = []
         self._show(ui("case_bar", "saved"))
@@ -46,17 +48,22 @@ class CaseSession:
                 self.not_saved(next(iter(exc.problems.values())))
                 return exc.problems
         previous, self.case = self.case, case
-        if not self.conflict:
+        if not (self.conflict or self.deleted):
             try:
                 self.case = self.store.save(case, checked=True)
             except ConflictError:
                 self.conflict = True
                 log.warning("save conflict ref=%s", log_ref(case.id))
+            except CaseNotFound:
+                self.deleted = True
+                log.warning("save refused, case deleted ref=%s", log_ref(case.id))
             except CaseTooLarge as exc:
                 self.case = previous
                 self._show(str(exc), error=True)
                 return {"(whole record)": str(exc)}
-        if self.conflict:
+        if self.deleted:
+            self._show(ui("case_bar", "deleted"), error=True)
+        elif self.conflict:
             self._show(ui("case_bar", "conflict"), error=True)
         else:
             self._show(ui("case_bar", "saved_version", n=self.case.revision))

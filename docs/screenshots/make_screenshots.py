@@ -1,6 +1,7 @@
 """Make the README's screenshots: the start screen and each step of the example case, step 5's
-"Did they say the same thing?", and a new case's step 1 before any answer, at desktop (1280 px)
-and phone (390 px) width, from real Voila in headless Chromium.
+"Did they say the same thing?", step 6's parts (the fit picture, readiness, the people
+involved, the choice), and a new case's step 1 before any answer, at desktop (1280 px) and
+phone (390 px) width, from real Voila in headless Chromium.
 
     .venv/bin/python docs/screenshots/make_screenshots.py
 """
@@ -31,6 +32,13 @@ def take(page, name: str) -> None:
     print("wrote", name)
 
 
+def at_heading(page, text: str) -> None:
+    """Scroll the step shown so that its heading `text` is at the top."""
+    page.locator(".sonb-step:visible h3", has_text=text).first.evaluate(
+        "e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(200)
+
+
 def main() -> None:
     server = VoilaServer(Path(tempfile.mkdtemp(prefix="sonb-shots-")))
     try:
@@ -45,12 +53,13 @@ def main() -> None:
                     go_to_step(page, number)
                     page.wait_for_timeout(400)
                     take(page, f"{width}-{number}-{key}")
-                group = page.locator(".sonb-step:visible [role=radiogroup]")
-                group.first.wait_for()
-                group.nth(group.count() - 5).evaluate(  # readiness after, and the choice
-                    "e => e.scrollIntoView({block: 'start'})")
-                page.screenshot(path=str(HERE / f"{width}-6-decide-choice.png"))
-                print("wrote", f"{width}-6-decide-choice")
+                for heading, name in (("A picture of how each choice fits", "6-decide-fit"),
+                                      ("How ready do you feel now?", "6-decide-readiness"),
+                                      ("How you want to decide", "6-decide-people"),
+                                      ("My choice", "6-decide-choice")):
+                    at_heading(page, heading)
+                    page.screenshot(path=str(HERE / f"{width}-{name}.png"))
+                    print("wrote", f"{width}-{name}")
                 go_to_step(page, 5)  # "Did they say the same thing?" under the answers
                 page.locator(".sonb-step:visible .sonb-topic").first.evaluate(
                     "e => e.scrollIntoView({block: 'start'})")

@@ -27,7 +27,9 @@ class Binding:
     put: Callable[[dict, Target, dict, dict], None]  # (case data, target, answers, form) -> None
     link_of: Callable[[Case, Target, Loc], str | None]  # model error -> linkId (None: whole form)
     targets: Callable[[Case], Iterable[Target]] = lambda case: [None]
-    field: str | None = None  # for a record of a list: the case's list (e.g. "clinicians")
+    records: Callable[[Case], list] | None = None  # a record of a list: the list, as shown
+    records_at: Callable[[dict], list] | None = None  # ... and in case data, to change it
+    dropped: Callable[[dict, str], None] = lambda data, record_id: None  # tidy up after a removal
 
     def write(self, case: Case, target: Target, answers: Mapping) -> Case:
         """A new, validated case holding these answers (absent answers -> unanswered).
@@ -39,7 +41,7 @@ class Binding:
         shown = Q.enabled_items(form, answers)
         problems = {k: v for k, v in problems.items() if shown.get(k, True)}  # hidden: dropped
         kept = Q.clean_answers(form, answers)
-        if self.field is not None:  # a record, saved with a Save button: all it needs
+        if self.records is not None:  # a record, saved with a Save button: all it needs
             for link in Q.missing_required(form, kept):
                 problems.setdefault(link, Q.message("required"))
         if problems:

@@ -177,6 +177,18 @@ def decision_questionnaire(case: Case) -> dict:
     ])
 
 
+def person_questionnaire(case: Case) -> dict:
+    """Someone who is part of the patient's choice: who, which choice they prefer (one of the
+    case's options), and whether they push."""
+    t = _text("person")
+    items = [_question("name", "string", t["name"], required=True),
+             _question("relation", "string", t["relation"])]
+    if case.options:
+        items.append(_choice("prefers", t["prefers"], [(o.id, o.name) for o in case.options]))
+    items.append(_question("presses", "boolean", t["presses"]))
+    return _form("person", items)
+
+
 # -- default factors ----------------------------------------------------------------------
 
 @lru_cache(maxsize=1)

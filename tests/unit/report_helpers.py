@@ -85,6 +85,7 @@ def filled_case(texts_: Iterator[str], full: bool = False) -> Case:
     """The back-pain example with every free text (and form answer) replaced."""
     case = load_example("back_pain")
     case.choice = Decision(other="x", reasons="x", date=dt.date(2025, 3, 20))
+    case.deciding = case.deciding.model_copy(update={"role": "shared"})  # "with whom" is asked
     fill_text(case, texts_, full)
     fill_answers(case, texts_, full)
     return case

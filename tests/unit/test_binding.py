@@ -123,7 +123,8 @@ def test_no_view_maps_answers_itself():
 
 def test_every_form_of_the_app_is_declared(example):
     assert list(B.BINDINGS) == ["assessment", "option", "clinician", "plan", "opinion", "judgement",
-                                "preferences", "readiness_before", "readiness_after", "choice"]
+                                "factor", "preferences", "readiness_before", "readiness_after",
+                                "deciding", "person", "choice"]
     for binding in B.BINDINGS.values():
         for target in binding.targets(example):
             Q.check(binding.form(example, target))

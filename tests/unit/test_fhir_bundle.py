@@ -46,6 +46,8 @@ def blanked(case):
         "preferences": B.PREFERENCES.write(case, None, {}).preferences.model_copy(
             update={"factors": []}),
         "readiness_before": B.READINESS_BEFORE.write(case, None, {}).readiness_before,
+        "readiness_after": B.READINESS_AFTER.write(case, None, {}).readiness_after,
+        "deciding": B.DECIDING.write(case, None, {}).deciding, "people": [],
         "choice": B.CHOICE.write(case, None, {}).choice,
     })
 
@@ -58,9 +60,10 @@ def test_bundle_holds_one_response_per_filled_form(case):
     assert parts(bundle) == [
         "assessment", *(f"option/{o.id}" for o in case.options),
         *(f"clinician/{c.id}" for c in case.clinicians), "plan",
-        *(f"opinion/{op.clinician_id}" for op in case.opinions), "preferences",
-        "readiness_before",  # "after" and the choice are unanswered
-    ]
+        *(f"opinion/{op.clinician_id}" for op in case.opinions),
+        *(f"factor/{f.id}" for f in case.preferences.factors), "preferences",
+        "readiness_before", "readiness_after", "deciding", *(f"person/{p.id}" for p in case.people),
+    ]  # the choice is unanswered
     questionnaires = [e["resource"]["questionnaire"] for e in bundle["entry"]]
     assert questionnaires[at(bundle, "assessment")] == qn.URL_PREFIX + "assessment"
     assert questionnaires[at(bundle, "readiness_before")] == qn.URL_PREFIX + "readiness"
@@ -193,7 +196,7 @@ BAD_BUNDLES = {
                          "Entry 11 of the FHIR Bundle: The answers to"),
     "too long": (_bad(lambda b: _set_answer(b, {"valueString": "x" * 201})), "at most 200"),
     "twice": (_bad(lambda b: b["entry"].append(copy.deepcopy(b["entry"][at(b, "opinion/dr-hughes")]))),
-              "Entry 16 of the FHIR Bundle repeats answers"),
+              "Entry 25 of the FHIR Bundle repeats answers"),
 }
 
 

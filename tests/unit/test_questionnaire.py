@@ -28,11 +28,15 @@ SHARED = {"name", "purpose", "why_needed", "how_well", "benefits", "risks", "alt
           "if_delay", "daily_now", "daily_later", "recovery", "cost", "insurance",
           "preparation", "my_questions", "my_questions_answered"}
 SPECIFIC = {
-    "medical_test": {"accuracy", "changes_treatment", "changes_treatment_explain", "results_when"},
+    "medical_test": {"accuracy", "changes_treatment", "changes_treatment_explain", "results_when",
+                     "where_done", "needed_anyway", "after_result", "can_say_no", "need_driver"},
     "new_medicine": {"brand_name", "generic_name", "dose", "how_long", "interactions",
-                     "side_effects_report"},
-    "surgery": {"surgeon_experience", "where_done", "anesthesia", "recovery_time"},
-    "special_treatment": {"how_often", "how_long", "where_done"},
+                     "side_effects_report", "with_food", "missed_dose", "know_it_works",
+                     "if_not_working", "avoid_while_taking"},
+    "surgery": {"surgeon_experience", "where_done", "anesthesia", "recovery_time",
+                "hospital_stay", "who_operates", "if_not_working", "help_at_home"},
+    "special_treatment": {"how_often", "how_long", "where_done", "team_experience",
+                          "in_guidelines", "evidence", "clinical_trials"},
 }
 HTML = "<img src=x onerror=alert(1)> & <script>alert('x')</script>"
 SAMPLES = ["Crème brûlée, naïve café — São Paulo", "李明医生说要做手术。", "هل أحتاج إلى جراحة؟",
@@ -56,12 +60,20 @@ def link_ids(q: dict) -> set[str]:
 
 
 def full_answers(q: dict) -> dict:
-    """An answer to every question, chosen so that every conditional question is enabled."""
+    """An answer to every question, chosen so that every conditional question is enabled:
+    yes to every yes/no question, so a question asked only when the answer is not yes
+    (medical_test's `needed_anyway`, the other branch of `changes_treatment`) gets none."""
     answers = {}
     for n, item in enumerate(Q.questions(q)):
-        answers[item["linkId"]] = _answer_for(item, n)
+        if not _unless_yes(item):
+            answers[item["linkId"]] = _answer_for(item, n)
     assert Q.clean_answers(q, answers) == answers, "some question stayed disabled"
     return answers
+
+
+def _unless_yes(item: dict) -> bool:
+    return any(c["operator"] == "!=" and c.get("answerBoolean") is True
+               for c in item.get("enableWhen", []))
 
 
 def _answer_for(item: dict, n: int):
@@ -162,10 +174,10 @@ def test_model_forms_use_the_field_names(name, model):
     assert link_ids(Q.load(name)) == set(getattr(sonb.model, model).model_fields) - {"id"}
 
 
-def test_only_forms_chosen_is_a_repeating_choice():
+def test_only_the_plans_lists_are_repeating_choices():
     repeating = {(name, i["linkId"]) for name, q in every_form().items()
                  for i in Q.questions(q) if i["type"] == "choice" and i.get("repeats")}
-    assert repeating == {("plan", "forms_chosen")}
+    assert repeating == {("plan", "forms_chosen"), ("plan", "records_items")}
 
 
 @pytest.mark.parametrize("name", FORMS)
@@ -395,7 +407,7 @@ def test_unanswered_lists_enabled_questions_but_not_my_questions():
     assert Q.unanswered(q, everything) == []
     left = [i["linkId"] for i in Q.unanswered(q, {**everything, "risks": "", "cost": None,
                                                   "changes_treatment": False})]
-    assert left == ["risks", "cost"]
+    assert left == ["needed_anyway", "risks", "cost"]  # asked when the answer is no
     assert "changes_treatment_explain" in [i["linkId"] for i in Q.unanswered(q, {"changes_treatment": True})]
     assert "my_questions" not in [i["linkId"] for i in Q.unanswered(q, {})]
 

@@ -125,7 +125,11 @@ def test_every_item_of_every_form_renders(name):
             assert f'<p class="sonb-display">{html.escape(item["text"])}</p>' in displays
         else:
             check_control(item, form.control(item["linkId"]).widget)
-            assert shown(item_box(form, item["linkId"])) == ("enableWhen" not in item)
+            # a blank form shows what FHIR enables with no answers: no conditional item but
+            # one asked unless a question is answered "yes" (medical_test's needed_anyway)
+            assert shown(item_box(form, item["linkId"])) == Q.is_enabled(q, item["linkId"], {})
+            assert Q.is_enabled(q, item["linkId"], {}) == ("enableWhen" not in item) or any(
+                c["operator"] == "!=" for c in item["enableWhen"])
             assert error_text(form, item["linkId"]) == ""
 
 
