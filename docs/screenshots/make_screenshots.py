@@ -1,6 +1,6 @@
 """Make the README's screenshots: the start screen and each step of the example case, step 5's
 "Did they say the same thing?", step 6's parts (the fit picture, readiness, the people
-involved, the choice), and a new case's step 1 before any answer, at desktop (1280 px) and
+involved, the choice), the About page, the delete question, and a new case's step 1 before any answer, at desktop (1280 px) and
 phone (390 px) width, from real Voila in headless Chromium.
 
     .venv/bin/python docs/screenshots/make_screenshots.py
@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "tests" / "browser"))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from sonb_ui import click, go_to_step, wait_for_step  # noqa: E402
+from sonb_ui import button, click, go_to_step, wait_for_step  # noqa: E402
 from voila_browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, VoilaServer, open_app  # noqa: E402
 
 STEPS = ["assess", "doctors", "plan", "forms", "compare", "decide"]
@@ -60,6 +60,16 @@ def main() -> None:
                     at_heading(page, heading)
                     page.screenshot(path=str(HERE / f"{width}-{name}.png"))
                     print("wrote", f"{width}-{name}")
+                click(page, "About this tool")  # from step 6, and back
+                page.get_by_role("heading", name="About this tool").wait_for()
+                page.screenshot(path=str(HERE / f"{width}-about.png"))
+                print("wrote", f"{width}-about")
+                button(page, "Back to my case").first.click()  # one above the text, one below
+                click(page, "Delete my case")  # the question only: "Keep my case" keeps it
+                page.get_by_role("heading", name="Delete your case?").wait_for()
+                page.screenshot(path=str(HERE / f"{width}-delete.png"))
+                print("wrote", f"{width}-delete")
+                click(page, "Keep my case")
                 go_to_step(page, 5)  # "Did they say the same thing?" under the answers
                 page.locator(".sonb-step:visible .sonb-topic").first.evaluate(
                     "e => e.scrollIntoView({block: 'start'})")

@@ -183,7 +183,28 @@ def visit_notes(page, name: str, notes: dict) -> None:
     fill(own, "A question you want to ask 1", notes["question"])
 
 
+OWN_FACTOR = "Walk my dog every day"
+
+
+def my_factors(page) -> None:
+    """Make the list of what matters the patient's own: add one, remove one, move one up."""
+    click(page, "Add something that matters")
+    fill(page, "What matters to you? Use a few words. (For example: being able to lift my grandchild)",
+         OWN_FACTOR)
+    click(page, "Save")
+    row = shown(page).locator(".sonb-row").filter(has_text=OWN_FACTOR)
+    expect(row).to_be_visible(timeout=WAIT)
+    click(shown(page).locator(".sonb-row").filter(has_text="Less time in the hospital"), "Remove")
+    expect(shown(page).locator(".sonb-row").filter(has_text="Less time in the hospital")).to_have_count(0)
+    expect(button(shown(page), "Less time in the hospital")).to_be_visible()  # an idea to add back
+    click(row, "Up")
+    rows = shown(page).locator(".sonb-row")
+    expect(rows.nth(rows.count() - 2)).to_contain_text(OWN_FACTOR, timeout=WAIT)
+    expect(group(page, "How much does each of these matter to you?")).to_contain_text(OWN_FACTOR)
+
+
 def decide(page) -> None:
+    my_factors(page)
     weights = group(page, "How much does each of these matter to you?")
     for factor, score in (("Less pain", "5"), ("Fewer risks", "4"), ("Short recovery", "3"),
                           ("Low cost", "2")):
@@ -202,6 +223,19 @@ def decide(page) -> None:
                      "Do you have enough help and advice to make your choice?"):
         no(before, question)
         yes(after, question)
+    show = shown(page).locator(".sonb-box").filter(has_text="How your answers changed")
+    expect(show).to_contain_text("you said yes to 0 of 4 questions. Now you say yes to 4 of 4",
+                                 timeout=WAIT)
+    expect(show).to_contain_text("You seem ready to make your choice.")
+    deciding = shown(page).locator(".sonb-form").filter(has_text="How do you want to make this choice?")
+    choose(deciding, "How do you want to make this choice?", "I want to decide together with someone")
+    fill(deciding, "Who is that? (For example: my doctor, my husband)", "My daughter")
+    click(page, "Add a person")
+    fill(page, "Name", "Ana")
+    choose(page, "Which choice would they pick for you? (Leave it empty if you do not know.)",
+           "Physical therapy")
+    click(page, "Save")
+    expect(shown(page).get_by_text("Ana · would pick Physical therapy")).to_be_visible(timeout=WAIT)
     choice = shown(page).locator(".sonb-form").filter(has_text="What have you decided?")
     choose(choice, "What have you decided?", "Physical therapy")
     fill(choice, "Why did you make this choice?", REASONS)
@@ -286,8 +320,9 @@ def test_whole_journey_from_an_empty_case(browser, voila):
     # 6. Make your choice
     go_to_step(page, 6)
     decide(page)
-    fit_table = shown(page).locator("table.sonb-table")
-    expect(fit_table.first).to_contain_text("Physical therapy")
+    chart = shown(page).locator("figure.sonb-fit")
+    expect(chart.locator("h4")).to_have_text(["Spinal fusion surgery", "Physical therapy", "Wait and see"])
+    expect(chart).to_contain_text("of 5")
     expect(button(page, "Next")).to_be_disabled()
     watch.check(page)
     shot(page, "journey-6-decide")
@@ -330,6 +365,8 @@ def test_whole_journey_from_an_empty_case(browser, voila):
     expect(decided.get_by_role("radio", name="Physical therapy")).to_be_checked()
     expect(decided.locator("input:checked")).to_have_count(1)
     expect(item(choice, "Why did you make this choice?").locator("textarea")).to_have_value(REASONS)
+    expect(shown(page).locator(".sonb-row").filter(has_text=OWN_FACTOR)).to_be_visible()
+    expect(shown(page).get_by_text("Ana · would pick Physical therapy")).to_be_visible()
     watch.check(page)
     shot(page, "journey-7-resumed")
     page.context.close()

@@ -286,6 +286,7 @@ def test_an_unknown_code_is_refused_with_a_plain_message():
 
 def test_the_checklist_and_the_report_show_the_records_list():
     case = load_example("back_pain")
+    case.plan = case.plan.model_copy(update={"records_items": []})
     labels = record_item_labels()
     picked = ["imaging", "release_form"]
     before = report_html(case, TODAY)
