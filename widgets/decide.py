@@ -34,6 +34,7 @@ class DecideView(StepView):
                                   add_label=_t("factors_add"), empty_text=_t("factors_none"),
                                   on_saved=lambda _c: self._factors_changed(), orderable=True)
         self.ideas = W.HBox().add_class("sonb-nav")
+        self._ideas_shown: list[str] | None = None  # the suggestions the ideas show
         self.fit = W.HTML()
         self.weights = BoundForm(self.session, B.PREFERENCES, on_saved=lambda _c: self._show_fit())
         self.before = BoundForm(self.session, B.READINESS_BEFORE,
@@ -80,6 +81,9 @@ class DecideView(StepView):
         """Buttons that add back a suggested factor the list does not have (by its words)."""
         have = {" ".join(f.label.split()).casefold() for f in self.factors.records}
         missing = [f for f in Q.default_factors(self.case.kind) if f.label.casefold() not in have]
+        if [f.label for f in missing] == self._ideas_shown:
+            return  # drawn already: no widgets made again
+        self._ideas_shown = [f.label for f in missing]
         old = self.ideas.children
         buttons = []
         for factor in missing:
