@@ -162,8 +162,12 @@ def test_hostile_text_in_every_field_runs_nothing_and_shows_literally(app, voila
             expect_value(first, "")
         typist.fill_all(page.locator(".sonb-app"))
 
-    # Step 6: choice, reasons
+    # Step 6: a thing that matters and a person of the patient's own, who decides with them,
+    # the choice, the reasons
     ui.go_to_step(page, 6)
+    _add_record(page, typist, "Add something that matters")
+    _add_record(page, typist, "Add a person")
+    ui.choose(page, "How do you want to make this choice?", "I want to decide together with someone")
     typist.fill_all(page.locator(".sonb-app"))
     fit_text = page.locator(".sonb-app").inner_text()
 
