@@ -206,6 +206,10 @@ def test_hostile_text_in_every_field_runs_nothing_and_shows_literally(app, voila
         assert payload in compare_text, f"Compare does not show {payload!r} literally"
     for option in case.options:
         assert option.name in fit_text
+    own = [f.label for f in case.preferences.factors if re.search(MARK, f.label)]
+    assert own and case.people and re.search(MARK, case.deciding.with_whom)  # step 6 kept them
+    for text in (*own, case.people[0].name):
+        assert text not in LITERAL or text in fit_text, f"step 6 does not show {text!r} literally"
     TRIED["payloads checked shown literally on Compare"] += len(in_tables)
 
     # No health data in the server log (it also carries the kernels' output)
