@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 import datetime as dt
+from collections.abc import Mapping
 from enum import Enum
 from typing import Annotated, Literal
 
@@ -69,7 +70,23 @@ class DecisionKind(str, Enum):
     special_treatment = "special_treatment"
 
 
-DECISION_KIND_LABELS = {DecisionKind(k): v for k, v in texts("forms")["kind_labels"].items()}
+class _Labels(Mapping):
+    """Codes -> their short names in the current language (a group of sonb/data/forms.json)."""
+
+    def __init__(self, group: str, codes: type[Enum]):
+        self._group, self._codes = group, codes
+
+    def __getitem__(self, code):
+        return texts("forms")[self._group][self._codes(code).value]
+
+    def __iter__(self):
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+
+DECISION_KIND_LABELS = _Labels("kind_labels", DecisionKind)
 """Short names of the kinds of decision, as tables and lists show them (sonb/data/forms.json)."""
 
 
@@ -80,7 +97,7 @@ class Role(str, Enum):
     other_professional = "other_professional"
 
 
-ROLE_LABELS = {Role(k): v for k, v in texts("forms")["role_labels"].items()}
+ROLE_LABELS = _Labels("role_labels", Role)
 """Short names of each person's part in your care (sonb/data/forms.json)."""
 
 

@@ -1,15 +1,17 @@
 """Forms built from a case: what a doctor said, what matters to me, my choice.
 
-Their texts are in sonb/data/forms.json.
+Their texts are in sonb/data/forms.json. Each is made in English with the other languages'
+texts as FHIR translation extensions, and shown in the current language (`sonb.i18n`).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
+from .. import i18n
 from .._datafiles import texts
 from ..errors import SonbError
 from ..model import Case, DecisionKind, Factor
@@ -24,11 +26,32 @@ from .items import (
     OTHER,
     URL_PREFIX,
 )
-from .schema import _package_dir, check, fhir_id, load
+from .schema import check, fhir_id, load
 
 
 def _text(form: str) -> dict:
     return texts("forms")[form]
+
+
+def _bilingual(build: Callable[..., dict]) -> Callable[..., dict]:
+    """A builder whose form is made in English, carries each other language's texts as FHIR
+    translation extensions (as the bundled forms do), and is shown in the current language."""
+    @functools.wraps(build)
+    def built(*args, **kwargs) -> dict:
+        shown_in = i18n.current()
+        with i18n.language(i18n.SOURCE_LANGUAGE):
+            form = build(*args, **kwargs)
+        for lang in i18n.LANGUAGES:
+            if lang == i18n.SOURCE_LANGUAGE:
+                continue
+            with i18n.language(lang):
+                other = build(*args, **kwargs)
+            pairs = {node[f]: twin[f] for node, twin in zip(i18n._nodes(form), i18n._nodes(other))
+                     for f in i18n.TRANSLATED if isinstance(node.get(f), str)
+                     and twin.get(f) != node[f]}
+            form = i18n.with_translations(form, lang, pairs.get)
+        return i18n.localized(form, shown_in)
+    return built
 
 
 _ZERO_TO_FIVE = [{"url": MIN_VALUE, "valueInteger": 0}, {"url": MAX_VALUE, "valueInteger": 5}]
@@ -78,6 +101,7 @@ ASKED_BY_OPINION = frozenset({*VIEW_FIELDS, "if_delay", "intro"})
 """Items of a decision form that the opinion form asks itself (per option, or `what_if_wait`)."""
 
 
+@_bilingual
 def opinion_questionnaire(case: Case, kind: DecisionKind | str | None = None) -> dict:
     """The one form per doctor: what they said (diagnosis, advice, a group per option) and, for
     a kind of decision, the rest of that kind's form. Each question is asked once: the kind's
@@ -86,11 +110,12 @@ def opinion_questionnaire(case: Case, kind: DecisionKind | str | None = None) ->
     and kind (the comparison asks for it per doctor) and shared between callers: do not modify
     it (copy.deepcopy it first)."""
     options = tuple((o.id, o.name) for o in case.options)
-    return _opinion_form(options, DecisionKind(kind).value if kind else None)
+    return _opinion_form(options, DecisionKind(kind).value if kind else None, i18n.current())
 
 
 @lru_cache(maxsize=32)
-def _opinion_form(options: tuple[tuple[str, str], ...], kind: str | None) -> dict:
+def _opinion_form(options: tuple[tuple[str, str], ...], kind: str | None, lang: str) -> dict:
+    """The doctor's form in `lang` (part of the cache key: the texts depend on it)."""
     t = _text("opinion")
     kind_form = load(FORM_FOR_KIND[DecisionKind(kind)]) if kind else None
     wording = {i["linkId"]: i["text"] for i in kind_form["item"] for i in [i, *i.get("item", [])]} \
@@ -141,6 +166,7 @@ def _without(items: list[dict], links: frozenset[str]) -> list[dict]:
     return kept
 
 
+@_bilingual
 def preferences_questionnaire(case: Case) -> dict:
     """0-5 weights for what matters (`weight.<factor>`) and 0-5 fit per option and factor
     (`fit.<option>.<factor>`). Seed `case.preferences.factors` (see `default_factors`) first."""
@@ -162,6 +188,7 @@ def preferences_questionnaire(case: Case) -> dict:
     return _form("preferences", items)
 
 
+@_bilingual
 def decision_questionnaire(case: Case) -> dict:
     """The patient's choice: an option or something else, the reasons and the date."""
     t = _text("decision")
@@ -177,6 +204,7 @@ def decision_questionnaire(case: Case) -> dict:
     ])
 
 
+@_bilingual
 def person_questionnaire(case: Case) -> dict:
     """Someone who is part of the patient's choice: who, which choice they prefer (one of the
     case's options), and whether they push."""
@@ -191,10 +219,10 @@ def person_questionnaire(case: Case) -> dict:
 
 # -- default factors ----------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
 def _factor_table() -> dict[str, tuple[tuple[str, str], ...]]:
-    raw = json.loads((_package_dir("data") / "factors.json").read_text(encoding="utf-8"))
-    return {kind: tuple((f["id"], f["label"]) for f in rows) for kind, rows in raw.items()}
+    """The suggested factors per kind of decision, in the current language."""
+    return {kind: tuple((f["id"], f["label"]) for f in rows)
+            for kind, rows in texts("factors").items() if isinstance(rows, list)}
 
 
 def default_factors(kind: DecisionKind | str | None = None) -> list[Factor]:
@@ -206,6 +234,7 @@ def default_factors(kind: DecisionKind | str | None = None) -> list[Factor]:
     return [Factor(id=fid, label=label) for fid, label in (rows or table["default"])]
 
 
+@_bilingual
 def judgement_questionnaire(topic: str, first: str, second: str) -> dict:
     """"Did they say the same thing?" about two doctors' answers on one topic."""
     words = _text("judgement")

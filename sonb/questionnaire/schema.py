@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
@@ -10,6 +9,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import InvalidInput, SonbError
+from ..i18n import localized
 from .answers import check_single
 from .items import (ASPECT_SYSTEM, ASPECTS, CODE, ENABLE_KEY, ITEM_TYPES, LINK_ID, MAX_LENGTH,
                     OPERATORS, REPEATABLE, URL_PREFIX, choice_codes, int_range, is_question,
@@ -17,7 +17,8 @@ from .items import (ASPECT_SYSTEM, ASPECTS, CODE, ENABLE_KEY, ITEM_TYPES, LINK_I
 
 ITEM_KEYS = frozenset(
     {"linkId", "text", "type", "item", "required", "repeats", "readOnly", "maxLength",
-     "answerOption", "enableWhen", "enableBehavior", "code", "extension", "prefix", "definition"}
+     "answerOption", "enableWhen", "enableBehavior", "code", "extension", "prefix", "definition",
+     "_text", "_prefix"}  # _text, _prefix: FHIR's extensions of those texts (translations)
 )
 
 
@@ -57,10 +58,11 @@ def fhir_id(name: str) -> str:
 
 
 def load(name: str) -> dict:
-    """A bundled form by name, checked; a fresh copy each call, so callers may change it."""
+    """A bundled form by name, checked, in the current language (`sonb.i18n`); a fresh copy
+    each call, so callers may change it."""
     if name not in _names():
         raise SonbError(f"There is no form called {name!r}. The forms are: {', '.join(_names())}.")
-    return copy.deepcopy(_read(name))
+    return localized(_read(name))
 
 
 # -- checking a questionnaire -------------------------------------------------------------

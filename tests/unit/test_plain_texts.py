@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sonb import i18n
 from sonb._datafiles import table
 
 import guide_fingerprint
@@ -18,41 +19,36 @@ from guide_fingerprint import copied_runs  # tests/unit/guide_fingerprint.py
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plain_language"))
 from offline_textstat import pronunciations  # noqa: E402,F401  (a fixture, shared with tests/plain_language)
 
-NOT_TEXT = {"_comment", "key", "source", "field", "id", "keywords", "kind", "linkId", "code",
-            "system", "url", "resourceType", "status", "type", "version", "name", "language",
-            "operator", "question", "enableBehavior"}  # keys whose values are codes, not words
 DATA = resources.files("sonb") / "data"
-FORMS = resources.files("sonb") / "questionnaires"
 
 
-def strings(data) -> list[str]:
+def _word_list(name: str) -> list[str]:
+    if name.endswith(".json"):
+        return _strings(json.loads((DATA / name).read_text(encoding="utf-8")))
+    return [v for row in table(name.removesuffix(".csv")) for k, v in row.items() if k != "key" and v]
+
+
+def _strings(data) -> list[str]:
     if isinstance(data, dict):
-        return [s for k, v in data.items() if k not in NOT_TEXT for s in strings(v)]
+        return [s for k, v in data.items() if k != "_comment" for s in _strings(v)]
     if isinstance(data, list):
-        return [s for v in data for s in strings(v)]
+        return [s for v in data for s in _strings(v)]
     return [data] if isinstance(data, str) else []
 
 
-def _data_file(name: str) -> list[str]:
-    if name.endswith(".json"):
-        return strings(json.loads((DATA / name).read_text(encoding="utf-8")))
-    return [v for row in table(name.removesuffix(".csv")) for k, v in row.items()
-            if k not in NOT_TEXT and v]
-
-
-# Every file of patient text: each data file and each form, found on disk, so a new file is
-# checked without anyone adding it here.
+# Every file of patient text, found on disk by the same walk that lists texts to translate
+# (sonb.i18n), so a new file, or a new text, is checked without anyone adding it here.
 SOURCES = {
-    **{f"data/{p.name}": (lambda name=p.name: _data_file(name))
-       for p in sorted(DATA.iterdir(), key=lambda p: p.name) if p.name.endswith((".json", ".csv"))},
-    **{f"form/{p.name}": (lambda p=p: strings(json.loads(p.read_text(encoding="utf-8"))))
-       for p in sorted(FORMS.iterdir(), key=lambda p: p.name) if p.name.endswith(".json")},
+    **{source: (lambda source=source: [t.text for t in i18n.texts_of(source)])
+       for source in i18n.sources()},
+    **{source: (lambda source=source: _word_list(source.removeprefix("data/")))
+       for source in sorted(i18n.MATCHING_ONLY)},
 }
 
 
 # Word lists sonb matches against (medical names, with their lay names): never shown as prose,
 # so their reading grade means nothing; they are checked to hold names only.
-WORD_LISTS = {"data/same_meaning.csv", "data/qualifiers.json"}
+WORD_LISTS = i18n.MATCHING_ONLY
 
 
 def test_every_data_file_and_form_is_checked():
