@@ -22,9 +22,10 @@ CHECKED: dt.date = dt.date.fromisoformat(about()["checked"])
 
 
 def in_words(day: dt.date) -> str:
-    """'December 2, 2026' (the report's month names and date pattern)."""
-    words = texts("report")
-    return words["date"].format(month=words["months"][day.month - 1], day=day.day, year=day.year)
+    """'December 2, 2026', in the current language (the report's dates, `render._date`)."""
+    from .render import _date
+
+    return _date(day)
 
 
 def dates_text() -> str:

@@ -272,6 +272,7 @@ class Case(Record):
     revision: Annotated[int, Field(ge=0)] = 0
     created: dt.datetime = Field(default_factory=now)
     updated: dt.datetime = Field(default_factory=now)
+    language: Literal["en", "es"] = "en"  # the language the patient reads (sonb.i18n)
     decision: Text = ""
     kind: DecisionKind | None = None
     assessment: Answers = {}

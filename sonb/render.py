@@ -20,6 +20,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from . import i18n
 from ._datafiles import texts
 from .errors import SonbError
 from .safe import esc
@@ -39,7 +40,8 @@ def _error(key: str, **values) -> SonbError:
 
 
 def _date(value: dt.date | str | None) -> str:
-    """A date in plain words ('March 14, 2025'); other text is kept as it is."""
+    """A date in plain words in the current language ('March 14, 2025', '14 de marzo de
+    2025', Babel's long format); other text is kept as it is."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -47,8 +49,9 @@ def _date(value: dt.date | str | None) -> str:
             value = dt.date.fromisoformat(value)
         except ValueError:
             return value
-    words = _words()
-    return words["date"].format(month=words["months"][value.month - 1], day=value.day, year=value.year)
+    from babel.dates import format_date
+
+    return format_date(value, format="long", locale=i18n.current())
 
 
 def _yes_no(value: bool | None, unknown: str = "unknown") -> str:

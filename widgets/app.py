@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import os
 import sqlite3
 import threading
 
 import ipywidgets as W
 
-from sonb import Case, CaseStore, SonbError, casefile
+from sonb import Case, CaseStore, SonbError, casefile, i18n
 from sonb.about import about
 from sonb.errors import CaseNotFound
 from sonb.model import resume_code_problem
@@ -44,6 +45,15 @@ STEPS = (
 STEP_KEYS = ("assess", "doctors", "plan", "forms", "compare", "decide")
 
 
+def _asked_language() -> str:
+    """The language the page's address asks for (`?lang=es`; Voila gives the kernel the
+    query string as QUERY_STRING), else English."""
+    from urllib.parse import parse_qs
+
+    asked = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [""])[0]
+    return asked if asked in i18n.LANGUAGES else i18n.SOURCE_LANGUAGE
+
+
 def _step_class(index: int):
     module, name = STEPS[index]
     return getattr(importlib.import_module(f"sonb.widgets.{module}"), name)
@@ -52,17 +62,25 @@ def _step_class(index: int):
 class SecondOpinionApp(W.VBox):
     """The whole journey in one widget. `store` defaults to CaseStore() (SONB_HOME)."""
 
-    def __init__(self, store: CaseStore | None = None, case: Case | None = None):
+    def __init__(self, store: CaseStore | None = None, case: Case | None = None,
+                 language: str | None = None):
         super().__init__()
         self.add_class("sonb-app")
         self.store = store if store is not None else CaseStore()
         self.session: CaseSession | None = None
         self.views: list = []
         self.index = 0
-        self.header = W.HTML(f"<h1>{esc(ui('app_title'))}</h1>")
-        self.about_button = W.Button(description=about()["open"], icon="info-circle")
+        i18n.set_language(case.language if case is not None else language or _asked_language())
+        self.header = W.HTML()
+        self.about_button = W.Button(icon="info-circle")
         self.about_button.on_click(lambda _b: self.show_about())
-        intro = W.HBox([html(ui("disclaimer")), self.about_button]).add_class("sonb-box")
+        self.disclaimer = W.HTML()
+        self.language = W.Dropdown(options=[(name, code) for code, name in i18n.LANGUAGES.items()],
+                                   value=i18n.current(), style=label_style(W.Dropdown))
+        self.language.observe(lambda change: self.change_language(change["new"]), names="value")
+        intro = W.HBox([self.disclaimer, W.HBox([self.language, self.about_button])
+                        .add_class("sonb-nav")]).add_class("sonb-box")
+        self._words_of_the_page()
         self.body = W.VBox()
         self.about = None  # AboutPanel, built when first opened
         self.confirm = None  # DeleteConfirm of the open case, built when first asked
@@ -72,6 +90,41 @@ class SecondOpinionApp(W.VBox):
             self.open_case(case)
         else:
             self.show_start()
+
+    # -- language ------------------------------------------------------------------------
+    def _words_of_the_page(self) -> None:
+        """The title, the note, the About button and the language picker's label, in the
+        current language; the page's `lang` follows (page_language.js reads data-sonb-lang)."""
+        lang = i18n.current()
+        self.header.value = (f'<h1>{esc(ui("app_title"))}</h1>'
+                             f'<span hidden data-sonb-lang="{esc(lang)}"></span>')
+        self.disclaimer.value = f"<p>{esc(ui('disclaimer'))}</p>"
+        self.about_button.description = about()["open"]
+        self.language.description = ui("start", "language")
+
+    def change_language(self, lang: str) -> None:
+        """Show everything in `lang`, where the patient is, losing nothing: the open case
+        remembers it (a new revision) and its steps are drawn again."""
+        if lang == i18n.current() and self.language.value == lang:
+            return
+        i18n.set_language(lang)
+        if self.language.value != lang:
+            self.language.value = lang  # its observer comes back here and returns
+        self._words_of_the_page()
+        for panel in ("about", "confirm"):
+            old = getattr(self, panel)
+            if old is not None:  # drawn again in the new language when next opened
+                setattr(self, panel, None)
+                self.children = tuple(c for c in self.children if c is not old)
+                dispose(old)
+        log.info("language changed to %s", lang)
+        if self.session is None:
+            self.show_start()
+            return
+        index, case = self.index, self.session.case
+        if case.language != lang:
+            self.session.save(case.model_copy(update={"language": lang}))
+        self.open_case(self.session.case, index)
 
     # -- start screen --------------------------------------------------------------------
     def show_start(self, notice: str = "") -> None:
@@ -112,9 +165,10 @@ class SecondOpinionApp(W.VBox):
         if example:
             from sonb.examples import load_example
 
-            case = load_example(example).model_copy(update={"id": Case().id, "revision": 0})
+            case = load_example(example).model_copy(update={"id": Case().id, "revision": 0,
+                                                              "language": i18n.current()})
         else:
-            case = Case()
+            case = Case(language=i18n.current())
         self.open_case(self.store.create(case))
 
     def resume(self, code: str) -> None:
@@ -146,8 +200,12 @@ class SecondOpinionApp(W.VBox):
         self.open_case(case)
 
     # -- the journey ---------------------------------------------------------------------
-    def open_case(self, case: Case) -> None:
-        """Show this (stored) case at its first step."""
+    def open_case(self, case: Case, index: int = 0) -> None:
+        """Show this (stored) case at step `index` (0: the first), in its language."""
+        if case.language != i18n.current():
+            i18n.set_language(case.language)
+            self.language.value = case.language
+            self._words_of_the_page()
         self.session = CaseSession(self.store, case)
         start_screen = self.body.children
         self.views = [None] * len(STEPS)
@@ -183,7 +241,7 @@ class SecondOpinionApp(W.VBox):
         ]
         dispose(*start_screen)
         self._screen(self.body)
-        self.go(0)
+        self.go(index)
         self._build_ahead()
 
     def _case_file(self) -> tuple[str, str, bytes]:

@@ -143,8 +143,9 @@ def shown_answer(item: dict, value) -> str:
     if item["type"] == "boolean":
         return words["yes" if value else "no"]
     if item["type"] == "date":
-        day = dt.date.fromisoformat(value)
-        return words["date"].format(month=words["months"][day.month - 1], day=day.day, year=day.year)
+        from babel.dates import format_date
+
+        return format_date(dt.date.fromisoformat(value), format="long", locale="en")
     return str(value)
 
 
