@@ -2,6 +2,7 @@
 
     python -m sonb report CASE.json -o report.pdf         (or .html; --example back_pain)
     python -m sonb forms [--kind surgery] [CASE.json --clinician ID] -o forms.pdf
+    (report and forms: --lang es for Spanish; the default is the case's language)
     python -m sonb export-fhir CASE.json -o bundle.json
     python -m sonb import-fhir BUNDLE.json --case CASE.json -o CASE2.json
 
@@ -14,6 +15,7 @@ import argparse
 import sys
 
 from .errors import SonbError
+from .i18n import LANGUAGES, SOURCE_LANGUAGE, language
 from .model import DecisionKind
 
 
@@ -47,15 +49,18 @@ def _wrote(path) -> int:
 def _report(args) -> int:
     from .pdf import write_report
 
-    return _wrote(write_report(_load_case(args), args.output, paper=args.paper))
+    case = _load_case(args)
+    with language(args.lang or case.language):
+        return _wrote(write_report(case, args.output, paper=args.paper))
 
 
 def _forms(args) -> int:
     from .pdf import write_forms
 
     case = _load_case(args, required=False)
-    return _wrote(write_forms(args.output, kind=args.kind, case=case,
-                              clinician_id=args.clinician, paper=args.paper))
+    with language(args.lang or (case.language if case else SOURCE_LANGUAGE)):
+        return _wrote(write_forms(args.output, kind=args.kind, case=case,
+                                  clinician_id=args.clinician, paper=args.paper))
 
 
 def _export_fhir(args) -> int:
@@ -85,6 +90,8 @@ def _case_arguments(parser: argparse.ArgumentParser, what: str = "a sonb case fi
 
 def _paper_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--paper", choices=["a4", "letter"], default="a4", help="PDF paper size (default a4)")
+    parser.add_argument("--lang", choices=list(LANGUAGES),
+                        help="language of the paper (default: the case's, else English)")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from . import i18n
 from . import questionnaire as qn
 from .casefile import MAX_BYTES
 from .errors import SonbError
@@ -77,7 +78,8 @@ def _response(case: Case, binding: Binding, target: Target, answers: dict) -> di
         if date:
             extra["authored"] = date.isoformat()
     return {"resourceType": "QuestionnaireResponse", "id": _uuid(case, f"form/{part}"),
-            "identifier": {"system": FORM_SYSTEM, "value": part}, **response, **extra}
+            "language": i18n.current(), "identifier": {"system": FORM_SYSTEM, "value": part},
+            **response, **extra}
 
 
 def case_from_fhir_bundle(bundle: Mapping, case: Case) -> Case:

@@ -42,7 +42,7 @@ def option_fits(case: Case) -> list[OptionFit]:
             key = "matters" if factor.weight is not None else "matters_unknown"
             label = words[key].format(label=isolate(factor.label), weight=factor.weight)
             bars.append(Bar(label, _number(frame.iat[row, col])))
-        overall = Bar(words["overall"], _number(frame["score"].iat[row]))
+        overall = Bar(words["overall"], _number(frame.iat[row, -1]))  # the score: last column
         found.append(OptionFit(option.name, overall, tuple(bars)))
     return found
 

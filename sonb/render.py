@@ -114,4 +114,5 @@ def _environment() -> jinja2.Environment:
 
 
 def _render(template: str, **context: Any) -> str:
-    return _environment().get_template(template).render(words=_words(), **context)
+    return _environment().get_template(template).render(words=_words(), lang=i18n.current(),
+                                                        **context)

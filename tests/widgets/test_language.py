@@ -61,3 +61,31 @@ def test_a_case_opens_in_its_own_language(store):
     app.resume(case.id)
     assert app.language.value == "es" and i18n.current() == "es"
     assert "Paso 1 de 6" in page_text(app)
+
+
+def test_no_english_sentence_of_sonb_on_any_spanish_step(store):
+    """Every step of the example, the About page and the delete question, drawn in Spanish:
+    no English sentence of sonb's shows (the example's own notes are the patient's words)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+    from test_spanish_everywhere import _typed, english_in
+    from widget_tree import walk
+
+    app = SecondOpinionApp(store, language="es")
+    app.example_button.click()
+    shown = []
+    for index in range(6):
+        app.go(index)
+        shown.append(page_text(app))
+        shown += [w.description for w in walk(app) if getattr(w, "description", "")]
+        shown += [str(o) for w in walk(app) for o in getattr(w, "_options_labels", ())]
+    app.show_about()
+    shown.append(page_text(app))
+    app.close_about()
+    app.ask_delete()
+    shown.append(page_text(app))
+    typed = " ".join(" ".join(t.split()) for t in _typed(app.session.case))
+    found = english_in(" ".join(shown), typed)
+    assert not found, found[:5]
