@@ -1,7 +1,8 @@
 """Make the README's screenshots: the start screen and each step of the example case, step 5's
 "Did they say the same thing?", step 6's parts (the fit picture, readiness, the people
 involved, the choice), the About page, the delete question, and a new case's step 1 before any answer, at desktop (1280 px) and
-phone (390 px) width, from real Voila in headless Chromium.
+phone (390 px) width, in English and in Spanish (es-*.png), from real Voila in headless
+Chromium.
 
     .venv/bin/python docs/screenshots/make_screenshots.py
 """
@@ -39,51 +40,74 @@ def at_heading(page, text: str) -> None:
     page.wait_for_timeout(200)
 
 
+def words(lang: str) -> dict[str, str]:
+    """The labels the script clicks and the headings it scrolls to, in `lang` (sonb's data)."""
+    from sonb import i18n
+    from sonb.about import about
+    from sonb.widgets.common import ui
+
+    with i18n.language(lang):
+        d = "steps", "decide"
+        return {"example": ui("start", "example"), "new": ui("start", "new"),
+                "fit": ui(*d, "fit_title"), "after": ui(*d, "after_title"),
+                "deciding": ui(*d, "deciding_title"), "choice": ui(*d, "choice_title"),
+                "about": about()["open"], "about_title": about()["title"],
+                "back": about()["back_case"], "delete": ui("case_bar", "delete"),
+                "delete_title": ui("delete", "title"), "keep": ui("delete", "keep"),
+                "advice": ui("steps", "assess", "advice_title")}
+
+
+def shoot(browser, server, lang: str) -> None:
+    """Every screenshot in one language: English as `<width>-...png`, others `<lang>-<width>-...`."""
+    w = words(lang)
+    prefix = "" if lang == "en" else f"{lang}-"
+    address = "" if lang == "en" else f"?lang={lang}"
+
+    def save(page, width: str, name: str) -> None:
+        page.screenshot(path=str(HERE / f"{prefix}{width}-{name}.png"))
+        print("wrote", f"{prefix}{width}-{name}")
+
+    for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page, _watch = open_app(browser, server, viewport, address)
+        save(page, width, "0-start")
+        click(page, w["example"])
+        wait_for_step(page, 1)
+        for number, key in enumerate(STEPS, 1):
+            go_to_step(page, number)
+            page.wait_for_timeout(400)
+            take(page, f"{prefix}{width}-{number}-{key}")
+        for heading, name in ((w["fit"], "6-decide-fit"), (w["after"], "6-decide-readiness"),
+                              (w["deciding"], "6-decide-people"), (w["choice"], "6-decide-choice")):
+            at_heading(page, heading)
+            save(page, width, name)
+        click(page, w["about"])  # from step 6, and back
+        page.get_by_role("heading", name=w["about_title"]).wait_for()
+        save(page, width, "about")
+        button(page, w["back"]).first.click()  # one above the text, one below
+        click(page, w["delete"])  # the question only: "Keep my case" keeps it
+        page.get_by_role("heading", name=w["delete_title"]).wait_for()
+        save(page, width, "delete")
+        click(page, w["keep"])
+        go_to_step(page, 5)  # "Did they say the same thing?" under the answers
+        page.locator(".sonb-step:visible .sonb-topic").first.evaluate(
+            "e => e.scrollIntoView({block: 'start'})")
+        save(page, width, "5-compare-ask")
+        page.context.close()
+        page, _watch = open_app(browser, server, viewport, address)  # a new case: nothing concluded
+        click(page, w["new"])
+        wait_for_step(page, 1)
+        at_heading(page, w["advice"])
+        save(page, width, "1-assess-new")
+        page.context.close()
+
+
 def main() -> None:
     server = VoilaServer(Path(tempfile.mkdtemp(prefix="sonb-shots-")))
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for width, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-                page, _watch = open_app(browser, server, viewport)
-                page.screenshot(path=str(HERE / f"{width}-0-start.png"))
-                click(page, "Try the back pain example")
-                wait_for_step(page, 1)
-                for number, key in enumerate(STEPS, 1):
-                    go_to_step(page, number)
-                    page.wait_for_timeout(400)
-                    take(page, f"{width}-{number}-{key}")
-                for heading, name in (("A picture of how each choice fits", "6-decide-fit"),
-                                      ("How ready do you feel now?", "6-decide-readiness"),
-                                      ("How you want to decide", "6-decide-people"),
-                                      ("My choice", "6-decide-choice")):
-                    at_heading(page, heading)
-                    page.screenshot(path=str(HERE / f"{width}-{name}.png"))
-                    print("wrote", f"{width}-{name}")
-                click(page, "About this tool")  # from step 6, and back
-                page.get_by_role("heading", name="About this tool").wait_for()
-                page.screenshot(path=str(HERE / f"{width}-about.png"))
-                print("wrote", f"{width}-about")
-                button(page, "Back to my case").first.click()  # one above the text, one below
-                click(page, "Delete my case")  # the question only: "Keep my case" keeps it
-                page.get_by_role("heading", name="Delete your case?").wait_for()
-                page.screenshot(path=str(HERE / f"{width}-delete.png"))
-                print("wrote", f"{width}-delete")
-                click(page, "Keep my case")
-                go_to_step(page, 5)  # "Did they say the same thing?" under the answers
-                page.locator(".sonb-step:visible .sonb-topic").first.evaluate(
-                    "e => e.scrollIntoView({block: 'start'})")
-                page.screenshot(path=str(HERE / f"{width}-5-compare-ask.png"))
-                print("wrote", f"{width}-5-compare-ask")
-                page.context.close()
-                page, _watch = open_app(browser, server, viewport)  # a new case: nothing concluded
-                click(page, "Start a new case")
-                wait_for_step(page, 1)
-                page.locator(".sonb-step:visible h3", has_text="What your answers suggest").evaluate(
-                    "e => e.scrollIntoView({block: 'start'})")
-                page.screenshot(path=str(HERE / f"{width}-1-assess-new.png"))
-                print("wrote", f"{width}-1-assess-new")
-                page.context.close()
+            for lang in ("en", "es"):
+                shoot(browser, server, lang)
             browser.close()
     finally:
         server.stop()

@@ -107,7 +107,9 @@ def go_to_step(page, number: int) -> None:
 
 
 def wait_for_step(page, number: int) -> None:
-    expect(page.get_by_text(f"Step {number} of 6", exact=True)).to_be_visible(timeout=WAIT)
+    """Wait until step `number` is shown ("Step 2 of 6", or "Paso 2 de 6" in Spanish)."""
+    expect(page.get_by_text(re.compile(rf"^\s*(Step {number} of|Paso {number} de) 6\s*$"))
+           ).to_be_visible(timeout=WAIT)
 
 
 def resume_code(page) -> str:
@@ -118,7 +120,7 @@ def resume_code(page) -> str:
 
 _STEP_TEXT = """() => {
   const progress = [...document.querySelectorAll('.sonb-app .widget-html')]
-      .find(w => /^Step \\d+ of \\d+$/.test(w.innerText.trim()));
+      .find(w => /^(Step \\d+ of|Paso \\d+ de) \\d+$/.test(w.innerText.trim()));
   if (!progress) return null;
   const title = progress.nextElementSibling, body = title && title.nextElementSibling;
   return body ? title.innerText + '\\n' + body.innerText : null;
@@ -128,7 +130,7 @@ _STEP_TEXT = """() => {
 def step_text(page) -> str:
     """The visible text of the step shown: its title and its content (not the case bar, the
     step buttons or Back/Next). The app lays out: progress, title, content, so this finds the
-    "Step n of 6" line and takes the two widgets after it."""
+    "Step n of 6" line ("Paso n de 6") and takes the two widgets after it."""
     text = page.evaluate(_STEP_TEXT)
     assert text, "cannot find the step's content below 'Step n of 6'"
     return text

@@ -187,12 +187,13 @@ def wait_for_app(page) -> None:
     page.wait_for_selector("#loading", state="hidden", timeout=APP_WAIT)
 
 
-def open_app(browser, voila, viewport=DESKTOP):
-    """A new page on the app, waited until the first widget is usable. Returns (page, watch)."""
+def open_app(browser, voila, viewport=DESKTOP, query: str = ""):
+    """A new page on the app (`query`, e.g. "?lang=es", added to its address), waited until
+    the first widget is usable. Returns (page, watch)."""
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     watch = Watch(page, "127.0.0.1")
-    page.goto(voila.url, wait_until="domcontentloaded")
+    page.goto(voila.url + query, wait_until="domcontentloaded")
     wait_for_app(page)
     return page, watch
 

@@ -16,7 +16,9 @@ from offline_textstat import pronunciations, textstat_offline  # noqa: E402,F401
 from voila_browser import ARTIFACTS, browser, voila  # noqa: E402,F401  (fixtures)
 
 GRADES = pytest.StashKey[dict]()
+EASE = pytest.StashKey[dict]()
 LIMIT = 8
+EASE_LIMIT = 70  # Fernández Huerta: 70-80 is "fairly easy", higher is easier
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +29,21 @@ def reading_grades(request):
     if grades:
         ARTIFACTS.mkdir(exist_ok=True)
         (ARTIFACTS / "reading_grades.md").write_text(report(grades), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def reading_ease(request):
+    """Where the Spanish tests put what they measured: {where: {"ease": float, "words": int}}."""
+    found = request.config.stash.setdefault(EASE, {})
+    yield found
+    if found:
+        ARTIFACTS.mkdir(exist_ok=True)
+        lines = ["# Reading ease of each step in Spanish (Fernández Huerta, textstat with pyphen)",
+                 "", f"Limit: at least {EASE_LIMIT} (fairly easy).", "",
+                 "| where | ease | words | ok |", "|---|---:|---:|---|"]
+        lines += [f"| {w} | {e['ease']:.1f} | {e['words']} | {'yes' if e['ease'] >= EASE_LIMIT else '**no**'} |"
+                  for w, e in found.items()]
+        (ARTIFACTS / "reading_ease_es.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def report(grades: dict) -> str:
@@ -44,6 +61,12 @@ def report(grades: dict) -> str:
 
 
 def pytest_terminal_summary(terminalreporter, config):
+    ease = config.stash.get(EASE, {})
+    if ease:
+        terminalreporter.write_sep("-", "reading ease in Spanish (Fernández Huerta)")
+        for where, e in ease.items():
+            mark = "" if e["ease"] >= EASE_LIMIT else f"   < {EASE_LIMIT}"
+            terminalreporter.write_line(f"{where:<40} {e['ease']:5.1f}{mark}")
     grades = config.stash.get(GRADES, {})
     if grades:
         terminalreporter.write_sep("-", "reading grades (Flesch-Kincaid)")

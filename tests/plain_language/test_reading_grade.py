@@ -21,6 +21,7 @@ from voila_browser import DESKTOP, open_app
 pytestmark = pytest.mark.browser
 
 LIMIT = 8
+EASE_LIMIT = 70  # Spanish: Fernández Huerta 70-80 is "fairly easy" (conftest reports the same)
 WHERE = {0: "start screen", 1: "1. Is a second opinion a good idea?", 2: "2. Find the second doctor",
          3: "3. Get ready", 4: "4. Notes from each visit", 5: "5. Compare what they said",
          6: "6. Make your choice"}
@@ -72,3 +73,59 @@ def test_reading_grade_at_most_8(pages, step, textstat_offline, reading_grades):
     assert found["grade"] <= LIMIT, (
         f"{WHERE[step]}: Flesch-Kincaid grade {found['grade']:.1f} > {LIMIT}. "
         f"The longest sentences (grade, words):\n{hardest}")
+
+
+# -- the same steps in Spanish ---------------------------------------------------------------
+
+WHERE_ES = {0: "página de inicio", 1: "1. ¿Le conviene una segunda opinión?", 2: "2. Buscar al segundo médico",
+            3: "3. Prepárese", 4: "4. Notas de cada cita", 5: "5. Comparar lo que dijeron",
+            6: "6. Tome su decisión"}
+
+
+@pytest.fixture(scope="module")
+def pages_es(browser, voila):
+    """The start screen and the example case, in Spanish (?lang=es)."""
+    found = [open_app(browser, voila, DESKTOP, "?lang=es")[0] for _ in range(2)]
+    click(found[1], "Probar el ejemplo del dolor de espalda")
+    wait_for_step(found[1], 1)
+    yield tuple(found)
+    for page in found:
+        page.context.close()
+
+
+@pytest.mark.parametrize("step", list(WHERE_ES), ids=[f"es-step{n}" if n else "es-start" for n in WHERE_ES])
+def test_spanish_reading_ease_at_least_fairly_easy(pages_es, step, reading_ease):
+    """Fernández Huerta >= 70 ("fairly easy") for sonb's own words on each Spanish step. The
+    example's notes are the patient's words (in English here), so they are left out."""
+    from sonb.examples import load_example
+
+    textstat = pytest.importorskip("textstat")
+    pytest.importorskip("pyphen")
+    typed = _typed_texts(load_example("back_pain"))
+    text = visible_text(pages_es, step)
+    units = [u.strip() for u in re.split(r"[\n\t]+", text)
+             if len(u.split()) > 2 and not any(t and (t in u or u in t) for t in typed)]
+    spanish = " ".join(u if u[-1] in ".?!:" else u + "." for u in units)
+    textstat.set_lang("es")
+    try:
+        ease = textstat.fernandez_huerta(spanish)
+    finally:
+        textstat.set_lang("en_US")
+    reading_ease[WHERE_ES[step]] = {"ease": ease, "words": len(spanish.split())}
+    assert ease >= EASE_LIMIT, f"{WHERE_ES[step]}: Fernández Huerta {ease:.1f} < {EASE_LIMIT}"
+
+
+def _typed_texts(case) -> list[str]:
+    out = []
+
+    def walk(v):
+        if isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, str) and len(v.split()) > 2:
+            out.append(" ".join(v.split()))
+    walk(case.model_dump(mode="json"))
+    return out
