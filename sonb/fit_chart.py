@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from . import i18n
 from ._datafiles import texts
 from .compare import option_fit
 from .model import Case
@@ -60,7 +61,7 @@ def _bar(bar: Bar, css: str) -> str:
     if bar.score is None:
         value, width = words["not_rated"], 0.0
     else:
-        value = words["of_five"].format(score=f"{bar.score:.1f}".removesuffix(".0"))
+        value = words["of_five"].format(score=i18n.decimal(bar.score))
         width = 100 * bar.score / MAX
     return (f'<li class="{css}"><span class="sonb-bar-label">{esc(bar.label)}</span>'
             f'<span class="sonb-bar-track" aria-hidden="true">'

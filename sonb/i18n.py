@@ -84,6 +84,14 @@ def language(lang: str) -> Iterator[None]:
         set_language(before)
 
 
+def decimal(value: float, digits: int = 1) -> str:
+    """A number as the current language writes it, with at most `digits` decimals ("1.7",
+    "1,7"; "4", not "4.0"; Babel)."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(value, digits), format="0." + "#" * digits, locale=_current)
+
+
 # -- the sources of patient text ------------------------------------------------------------
 
 @dataclass(frozen=True)

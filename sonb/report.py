@@ -24,6 +24,7 @@ from . import about
 from . import binding as B
 from . import compare
 from . import plan as plans
+from . import i18n
 from . import questionnaire as qn
 from . import readiness
 from ._datafiles import texts
@@ -278,17 +279,18 @@ def _matters_tables(case: Case) -> list[Table]:
             [Cell(str(f.weight)), *(_score(fit.iat[o, i]) for o in range(len(fit.index)))])
         for i, f in enumerate(factors)
     ]
-    cells = [_score(fit.iat[o, n], "{:.1f}") for o in range(len(fit.index))]
+    cells = [_score(fit.iat[o, n], decimal=True) for o in range(len(fit.index))]
     rows.append(Row(Cell(words["score"]), [Cell("", css="empty"), *cells], "total"))
     head = [Cell(words["matters_columns"]["factor"]), Cell(words["matters_columns"]["weight"]),
             *(Cell(o, user=True) for o in fit.index)]
     return _split(Table(words["matters_caption"], head, rows, "matters"), FIT_COLUMNS, first=1)
 
 
-def _score(value: object, show: str = "{}") -> Cell:
+def _score(value: object, decimal: bool = False) -> Cell:
+    """A rating (a whole number) or, with `decimal`, a score as the language writes it."""
     if is_blank(value):
         return Cell(_words()["report"]["not_rated"], css="none")
-    return Cell(show.format(value))
+    return Cell(i18n.decimal(float(value)) if decimal else str(value))
 
 
 def _readiness_table(case: Case) -> Table:

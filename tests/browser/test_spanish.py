@@ -71,7 +71,7 @@ def test_a_spanish_case_from_the_first_question_to_the_pdf_report(browser, voila
     page, watch = open_spanish(browser, voila)
     click(page, "Empezar un caso nuevo")
     wait_for_step(page, 1)
-    expect(page.get_by_text(re.compile("segunda opinión")).first).to_be_visible()
+    expect(page.get_by_role("heading", name="¿Le conviene una segunda opinión?")).to_be_visible()
     decision = page.locator(".sonb-app textarea").first
     decision.fill("Operarme la rodilla o no")
     decision.press("Tab")

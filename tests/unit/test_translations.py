@@ -90,6 +90,24 @@ def test_texts_follow_the_language_and_the_codes_stay():
         i18n.set_language("xx")
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_translation_copies_the_guide(lang):
+    """The guide's fingerprint check (tests/unit/guide_fingerprint.py) covers the translations."""
+    from guide_fingerprint import copied_runs
+
+    copied = [t for s in i18n.sources() for t in i18n.catalog(lang, s).values() if copied_runs(t)]
+    assert not copied, copied[:3]
+
+
+def test_numbers_follow_the_language():
+    assert i18n.decimal(4.3333) == "4.3" and i18n.decimal(4.0) == "4"
+    with i18n.language("es"):
+        assert i18n.decimal(4.3333) == "4,3"
+        from sonb.fit_chart import fit_chart_html
+
+        assert "4,3 de 5" in fit_chart_html(load_example("back_pain"))
+
+
 # -- the Spanish reads easily ------------------------------------------------------------------
 
 @pytest.fixture
