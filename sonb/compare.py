@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
+from . import i18n
 from ._datafiles import texts
 from .meaning import CHECK, DIFFER, SAME, same_meaning
 from .model import ROLE_LABELS, Case, Opinion, Role
@@ -183,7 +184,7 @@ def _compared(case: Case, about: str, topic: str, option_id: str | None, aspect:
                     _status(said, pairs))
 
 
-_RECENT: dict[str, tuple[Compared, ...]] = {}  # case JSON -> compared: step 5 asks several times
+_RECENT: dict[tuple[str, str], tuple[Compared, ...]] = {}  # (language, case JSON) -> compared
 
 
 def compared(case: Case) -> tuple[Compared, ...]:
@@ -192,8 +193,8 @@ def compared(case: Case) -> tuple[Compared, ...]:
     talked about that option said of it (an aspect nobody answered is left out).
 
     The result is shared (frozen): the last few cases' comparisons are kept, because the
-    guidance, the tables and the step all read the same one."""
-    key = case.model_dump_json()
+    guidance, the tables and the step all read the same one (per language: labels differ)."""
+    key = (i18n.current(), case.model_dump_json())
     found = _RECENT.get(key)
     if found is None:
         found = _RECENT[key] = tuple(_compare_all(case))

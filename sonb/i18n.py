@@ -208,7 +208,7 @@ TRANSLATED = ("title", "description", "text", "display", "prefix")
 """Fields of a Questionnaire, its items and its answer codings that carry patient text."""
 
 
-def _translation_of(element: dict | None, lang: str) -> str | None:
+def translation_of(element: dict | None, lang: str) -> str | None:
     for ext in (element or {}).get("extension", []):
         if ext.get("url") != TRANSLATION:
             continue
@@ -218,7 +218,7 @@ def _translation_of(element: dict | None, lang: str) -> str | None:
     return None
 
 
-def _nodes(questionnaire: dict) -> Iterator[dict]:
+def text_nodes(questionnaire: dict) -> Iterator[dict]:
     """The Questionnaire, each item (nested) and each answer coding: what holds its texts."""
     yield questionnaire
     stack = list(questionnaire.get("item", []))
@@ -238,14 +238,14 @@ def with_translations(questionnaire: dict, lang: str, translate_text) -> dict:
     import copy
 
     q = copy.deepcopy(questionnaire)
-    for node in _nodes(q):
+    for node in text_nodes(q):
         for field in TRANSLATED:
             if not isinstance(node.get(field), str):
                 continue
             text = translate_text(node[field])
             holder = node.setdefault(f"_{field}", {})
             others = [e for e in holder.get("extension", []) if not (
-                e.get("url") == TRANSLATION and _translation_of({"extension": [e]}, lang))]
+                e.get("url") == TRANSLATION and translation_of({"extension": [e]}, lang))]
             if text is not None:
                 others.append({"url": TRANSLATION, "extension": [
                     {"url": "lang", "valueCode": lang}, {"url": "content", "valueString": text}]})
@@ -266,9 +266,9 @@ def localized(questionnaire: dict, lang: str | None = None) -> dict:
     q = copy.deepcopy(questionnaire)
     if lang == SOURCE_LANGUAGE:
         return q
-    for node in _nodes(q):
+    for node in text_nodes(q):
         for field in TRANSLATED:
-            text = _translation_of(node.get(f"_{field}"), lang)
+            text = translation_of(node.get(f"_{field}"), lang)
             if isinstance(node.get(field), str) and text is not None:
                 node[field] = text
     q["language"] = lang

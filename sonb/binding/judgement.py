@@ -22,6 +22,7 @@ def _pair(case: Case, target: Target):
     return pair
 
 
+@Q.bilingual  # the topic's words come from the comparison, in each language
 def _form(case: Case, target: Target) -> dict:
     pair = _pair(case, target)
     return Q.judgement_questionnaire(pair.topic, pair.first.name, pair.second.name)

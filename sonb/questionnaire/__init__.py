@@ -11,7 +11,7 @@ How each form's answers are read from and written to a case is `sonb.binding`.
 """
 
 from .answers import clean_answers, message, missing_required, unanswered, validate_answers
-from .builders import (decision_questionnaire, default_factors, judgement_questionnaire,
+from .builders import (bilingual, decision_questionnaire, default_factors, judgement_questionnaire,
                        opinion_questionnaire, person_questionnaire, preferences_questionnaire)
 from .enable import enabled_items, is_enabled
 from .items import (ASPECT_SYSTEM, ASPECTS, CODE_SYSTEM, FORM_FOR_KIND, ITEM_CONTROL, MAX_LENGTH,
@@ -23,7 +23,7 @@ from .schema import ITEM_KEYS, check, fhir_id, load, names
 
 __all__ = [
     "clean_answers", "message", "missing_required", "unanswered", "validate_answers",
-    "decision_questionnaire", "default_factors", "judgement_questionnaire", "opinion_questionnaire",
+    "bilingual", "decision_questionnaire", "default_factors", "judgement_questionnaire", "opinion_questionnaire",
     "person_questionnaire", "preferences_questionnaire", "enabled_items", "is_enabled", "ASPECT_SYSTEM", "ASPECTS",
     "CODE_SYSTEM", "FORM_FOR_KIND", "ITEM_CONTROL", "MAX_LENGTH", "MAX_VALUE", "MIN_VALUE", "NONE",
     "OTHER", "QUESTION_TYPES", "URL_PREFIX", "aspects_of", "choice_codes", "index", "int_range",

@@ -33,7 +33,7 @@ def _text(form: str) -> dict:
     return texts("forms")[form]
 
 
-def _bilingual(build: Callable[..., dict]) -> Callable[..., dict]:
+def bilingual(build: Callable[..., dict]) -> Callable[..., dict]:
     """A builder whose form is made in English, carries each other language's texts as FHIR
     translation extensions (as the bundled forms do), and is shown in the current language."""
     @functools.wraps(build)
@@ -46,7 +46,7 @@ def _bilingual(build: Callable[..., dict]) -> Callable[..., dict]:
                 continue
             with i18n.language(lang):
                 other = build(*args, **kwargs)
-            pairs = {node[f]: twin[f] for node, twin in zip(i18n._nodes(form), i18n._nodes(other))
+            pairs = {node[f]: twin[f] for node, twin in zip(i18n.text_nodes(form), i18n.text_nodes(other))
                      for f in i18n.TRANSLATED if isinstance(node.get(f), str)
                      and twin.get(f) != node[f]}
             form = i18n.with_translations(form, lang, pairs.get)
@@ -101,7 +101,7 @@ ASKED_BY_OPINION = frozenset({*VIEW_FIELDS, "if_delay", "intro"})
 """Items of a decision form that the opinion form asks itself (per option, or `what_if_wait`)."""
 
 
-@_bilingual
+@bilingual
 def opinion_questionnaire(case: Case, kind: DecisionKind | str | None = None) -> dict:
     """The one form per doctor: what they said (diagnosis, advice, a group per option) and, for
     a kind of decision, the rest of that kind's form. Each question is asked once: the kind's
@@ -166,7 +166,7 @@ def _without(items: list[dict], links: frozenset[str]) -> list[dict]:
     return kept
 
 
-@_bilingual
+@bilingual
 def preferences_questionnaire(case: Case) -> dict:
     """0-5 weights for what matters (`weight.<factor>`) and 0-5 fit per option and factor
     (`fit.<option>.<factor>`). Seed `case.preferences.factors` (see `default_factors`) first."""
@@ -188,7 +188,7 @@ def preferences_questionnaire(case: Case) -> dict:
     return _form("preferences", items)
 
 
-@_bilingual
+@bilingual
 def decision_questionnaire(case: Case) -> dict:
     """The patient's choice: an option or something else, the reasons and the date."""
     t = _text("decision")
@@ -204,7 +204,7 @@ def decision_questionnaire(case: Case) -> dict:
     ])
 
 
-@_bilingual
+@bilingual
 def person_questionnaire(case: Case) -> dict:
     """Someone who is part of the patient's choice: who, which choice they prefer (one of the
     case's options), and whether they push."""
@@ -234,9 +234,9 @@ def default_factors(kind: DecisionKind | str | None = None) -> list[Factor]:
     return [Factor(id=fid, label=label) for fid, label in (rows or table["default"])]
 
 
-@_bilingual
 def judgement_questionnaire(topic: str, first: str, second: str) -> dict:
-    """"Did they say the same thing?" about two doctors' answers on one topic."""
+    """"Did they say the same thing?" about two doctors' answers on one topic, in the current
+    language (the topic is words of it: `sonb.binding.JUDGEMENT` makes it `bilingual`)."""
     words = _text("judgement")
     question = words["question"].format(topic=topic, first=first, second=second)
     return _form("judgement", [_choice("same", question,

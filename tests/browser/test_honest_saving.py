@@ -47,7 +47,9 @@ def test_a_refused_answer_is_said_and_a_hidden_one_blocks_nothing(browser, voila
 
     no(page, "Will the result change your treatment?")  # the explanation hides
     expect(box).to_be_hidden(timeout=WAIT)
+    saved_before = status(page).inner_text()  # wait for this answer's own save, not the last one
     fill(page, "When and how will you get the results?", "In two days, by phone.")
+    expect(status(page)).not_to_have_text(saved_before, timeout=WAIT)
     expect(status(page)).to_contain_text("Saved (version", timeout=WAIT)
     with CaseStore(voila.home) as store:
         opinion = store.load(code).opinion_of("dr-okafor")

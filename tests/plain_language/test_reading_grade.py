@@ -83,14 +83,19 @@ WHERE_ES = {0: "página de inicio", 1: "1. ¿Le conviene una segunda opinión?",
 
 
 @pytest.fixture(scope="module")
-def pages_es(browser, voila):
-    """The start screen and the example case, in Spanish (?lang=es)."""
-    found = [open_app(browser, voila, DESKTOP, "?lang=es")[0] for _ in range(2)]
-    click(found[1], "Probar el ejemplo del dolor de espalda")
-    wait_for_step(found[1], 1)
-    yield tuple(found)
-    for page in found:
-        page.context.close()
+def pages_es(pages):
+    """The same two pages, switched to Spanish with the language picker (the server's share of
+    kernels per client is kept for the other tests: no new pages)."""
+    from playwright.sync_api import expect
+
+    start, example = pages
+    for page in pages:
+        page.get_by_label("Language / Idioma").select_option(label="Español")
+    expect(start.get_by_role("heading", name="Le damos la bienvenida")).to_be_visible(timeout=30_000)
+    expect(example.get_by_text(re.compile(r"^\s*Paso \d de 6\s*$"))).to_be_visible(timeout=30_000)
+    yield pages
+    for page in pages:
+        page.get_by_label("Idioma / Language").select_option(label="English")
 
 
 @pytest.mark.parametrize("step", list(WHERE_ES), ids=[f"es-step{n}" if n else "es-start" for n in WHERE_ES])

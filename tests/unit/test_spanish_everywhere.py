@@ -100,3 +100,12 @@ def _typed(case) -> list[str]:
             out.append(v)
     walk(case.model_dump(mode="json"))
     return out
+
+
+def test_a_comparison_made_in_english_is_not_shown_in_spanish():
+    """compare keeps its last results: the language is part of what they were made for."""
+    case = load_example("back_pain")
+    with i18n.language("en"):
+        english = {c.label for c in compare.compared(case)}
+    spanish = {c.label for c in compare.compared(case)}
+    assert "What if I wait" in english and not english & spanish - {"Diagnóstico"}

@@ -49,7 +49,7 @@ def test_each_form_carries_its_catalog_as_fhir_translations(source):
     for lang in LANGS:
         shown = i18n.localized(on_disk, lang)
         assert shown["language"] == lang
-        for node, english in zip(i18n._nodes(shown), i18n._nodes(on_disk)):
+        for node, english in zip(i18n.text_nodes(shown), i18n.text_nodes(on_disk)):
             for field in i18n.TRANSLATED:
                 if isinstance(english.get(field), str):
                     assert node[field] == i18n.catalog(lang, source)[english[field]]
@@ -71,11 +71,11 @@ def test_forms_built_from_a_case_are_shown_in_the_language_and_carry_the_others(
     user_text = {o.name for o in case.options} | {f.label for f in case.preferences.factors}
     for key, form in shown.items():
         assert form["language"] == lang, key
-        for node, en in zip(i18n._nodes(form), i18n._nodes(english[key])):
+        for node, en in zip(i18n.text_nodes(form), i18n.text_nodes(english[key])):
             for field in i18n.TRANSLATED:
                 if isinstance(en.get(field), str) and not any(u in en[field] for u in user_text):
                     assert node[field] != en[field] or en[field] in ("", "sonb"), (key, en[field])
-                    assert i18n._translation_of(en.get(f"_{field}"), lang) == node[field], (key, field)
+                    assert i18n.translation_of(en.get(f"_{field}"), lang) == node[field], (key, field)
 
 
 def test_texts_follow_the_language_and_the_codes_stay():
