@@ -13,10 +13,15 @@ sonb/questionnaires/*.json.
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 from sonb_ui import click, go_to_step, step_text, wait_for_step
 from voila_browser import DESKTOP, open_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
+from test_spanish_everywhere import _typed  # noqa: E402  (every text the patient typed)
 
 pytestmark = pytest.mark.browser
 
@@ -106,7 +111,7 @@ def test_spanish_reading_ease_at_least_fairly_easy(pages_es, step, reading_ease)
 
     textstat = pytest.importorskip("textstat")
     pytest.importorskip("pyphen")
-    typed = _typed_texts(load_example("back_pain"))
+    typed = [" ".join(t.split()) for t in _typed(load_example("back_pain")) if len(t.split()) > 2]
     text = visible_text(pages_es, step)
     units = [u.strip() for u in re.split(r"[\n\t]+", text)
              if len(u.split()) > 2 and not any(t and (t in u or u in t) for t in typed)]
@@ -118,19 +123,3 @@ def test_spanish_reading_ease_at_least_fairly_easy(pages_es, step, reading_ease)
         textstat.set_lang("en_US")
     reading_ease[WHERE_ES[step]] = {"ease": ease, "words": len(spanish.split())}
     assert ease >= EASE_LIMIT, f"{WHERE_ES[step]}: Fernández Huerta {ease:.1f} < {EASE_LIMIT}"
-
-
-def _typed_texts(case) -> list[str]:
-    out = []
-
-    def walk(v):
-        if isinstance(v, dict):
-            for x in v.values():
-                walk(x)
-        elif isinstance(v, list):
-            for x in v:
-                walk(x)
-        elif isinstance(v, str) and len(v.split()) > 2:
-            out.append(" ".join(v.split()))
-    walk(case.model_dump(mode="json"))
-    return out
