@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextvars
 import ctypes
 import ctypes.util
+import os
 import resource
 import time
 from datetime import timedelta
@@ -72,6 +73,14 @@ class ClientIdentityProvider(PasswordIdentityProvider):
 
     trusted_proxies = List(Unicode(), config=True, help=(
         "Addresses of proxies in front of Voila whose X-Forwarded-For header names the client."))
+
+    def __init__(self, **kwargs):
+        # A patient's server in a clinic (sonb.hub) answers only its proxy, which sends this
+        # token with every request; it is in the server's environment, never on a command line.
+        token = os.environ.get("SONB_SERVER_TOKEN")
+        if token:
+            kwargs["token"] = token
+        super().__init__(**kwargs)
 
     async def get_user(self, handler):
         CLIENT.set(self.client_of(handler.request))

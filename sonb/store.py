@@ -13,6 +13,10 @@ connection runs with `secure_delete` (SQLite overwrites deleted content with zer
 the delete the write-ahead log, whose frames keep older copies of pages, is checkpointed and
 truncated to nothing (`wal_checkpoint(TRUNCATE)`).
 
+Each revision records who saved it (`author`: "" for the patient, a navigator's name in a
+clinic), so the patient can see what someone else changed. `move()` carries a case with all its
+revisions from one store to another (the patient sharing it with a clinic, or taking it back).
+
 Logs (logger "sonb.store") name events and a short fingerprint of the case id (`log_ref`),
 never case contents: the case id is the patient's resume code, so it is not logged either.
 """
@@ -69,9 +73,12 @@ CREATE TABLE IF NOT EXISTS revisions (
     saved_at TEXT NOT NULL,
     event    TEXT NOT NULL,
     json     TEXT NOT NULL,
+    author   TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (case_id, revision)
 );
 """
+# Columns added after STORE_VERSION 1 first shipped; an older store gets them on opening.
+_ADDED_COLUMNS = (("revisions", "author", "TEXT NOT NULL DEFAULT ''"),)
 
 
 @dataclass(frozen=True)
@@ -88,11 +95,13 @@ class CaseSummary:
 
 @dataclass(frozen=True)
 class RevisionInfo:
-    """One saved revision of a case. `event` is "create", "save" or "import"."""
+    """One saved revision of a case. `event` is "create", "save" or "import"; `author` who
+    saved it ("" for the patient, else a navigator's name)."""
 
     revision: int
     saved_at: dt.datetime
     event: str
+    author: str = ""
 
 
 def default_folder() -> Path:
@@ -116,15 +125,21 @@ def log_ref(case_id: str) -> str:
 
 
 class CaseStore:
-    """Cases in `folder`/cases.sqlite3. Use as a context manager, or call `close()`."""
+    """Cases in `folder`/cases.sqlite3. Use as a context manager, or call `close()`.
 
-    def __init__(self, folder: str | os.PathLike | None = None):
+    `author` is written on every revision this store saves ("" for the patient). `shared`:
+    the store's files are made readable and writable by the folder's group (a clinic's shared
+    folder, whose group is the patient and the navigators); otherwise by the owner only."""
+
+    def __init__(self, folder: str | os.PathLike | None = None, author: str = "",
+                 shared: bool = False):
         self.folder = Path(folder).expanduser() if folder is not None else default_folder()
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.path = self.folder / DB_NAME
+        self.author = author
         self._lock = threading.RLock()
         self._log_to_empty = False  # a purge could not empty the write-ahead log yet
-        self._conn = _connect(self.path)
+        self._conn = _connect(self.path, 0o660 if shared else 0o600)
         try:
             self._init_schema()
         except BaseException:
@@ -158,7 +173,7 @@ class CaseStore:
         with self._transaction() as cur:
             if _row(cur, case.id) is not None:
                 raise ConflictError(_message("already_stored"))
-            stored = _append(cur, case, 1, "create", new=True)
+            stored = _append(cur, case, 1, "create", new=True, author=self.author)
         log.info("case created ref=%s", log_ref(case.id))
         return stored
 
@@ -178,7 +193,7 @@ class CaseStore:
                 raise ConflictError(
                     _message("changed_elsewhere", latest=latest, base=case.revision)
                 )
-            stored = _append(cur, case, latest + 1, "save", new=False)
+            stored = _append(cur, case, latest + 1, "save", new=False, author=self.author)
         log.info("case saved ref=%s revision=%d", log_ref(case.id), stored.revision)
         return stored
 
@@ -195,7 +210,7 @@ class CaseStore:
         with self._transaction() as cur:
             row = _row(cur, case.id)
             revision = 1 if row is None else row["revision"] + 1
-            stored = _append(cur, case, revision, "import", new=row is None)
+            stored = _append(cur, case, revision, "import", new=row is None, author=self.author)
         log.info("case imported ref=%s revision=%d", log_ref(case.id), revision)
         return stored
 
@@ -222,6 +237,30 @@ class CaseStore:
         log.info("case purged ref=%s", log_ref(case_id))
         if not self._empty_log():
             log.warning("purge checkpoint busy")
+
+    def move(self, case_id: str, to: CaseStore) -> Case:
+        """Move a case with every revision into the store `to`, then purge it here; return
+        the latest revision. If `to` has the case already (a move cut short), its copy is
+        replaced by this one, which is the newer: nothing of it was saved there since."""
+        with self._snapshot() as cur:
+            self._latest(cur, case_id)
+            rows = [tuple(r) for r in cur.execute(
+                "SELECT revision, saved_at, event, json, author FROM revisions "
+                "WHERE case_id = ? ORDER BY revision", (case_id,))]
+            head = tuple(cur.execute(
+                "SELECT revision, created, updated, decision, kind FROM cases WHERE id = ?",
+                (case_id,)).fetchone())
+        with to._transaction() as cur:
+            cur.execute("DELETE FROM revisions WHERE case_id = ?", (case_id,))
+            cur.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+            cur.execute("INSERT INTO cases (id, revision, created, updated, decision, kind) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", (case_id, *head))
+            cur.executemany("INSERT INTO revisions (case_id, revision, saved_at, event, json, "
+                            "author) VALUES (?, ?, ?, ?, ?, ?)",
+                            [(case_id, *row) for row in rows])
+        log.info("case moved ref=%s revisions=%d", log_ref(case_id), len(rows))
+        self.purge(case_id)
+        return to.load(case_id)
 
     # -- reading -------------------------------------------------------------------------
     def exists(self, case_id: str) -> bool:
@@ -266,11 +305,12 @@ class CaseStore:
         with self._snapshot() as cur:
             self._latest(cur, case_id)
             rows = cur.execute(
-                "SELECT revision, saved_at, event FROM revisions WHERE case_id = ? "
+                "SELECT revision, saved_at, event, author FROM revisions WHERE case_id = ? "
                 "ORDER BY revision",
                 (case_id,),
             ).fetchall()
-        return [RevisionInfo(r["revision"], _datetime(r["saved_at"]), r["event"]) for r in rows]
+        return [RevisionInfo(r["revision"], _datetime(r["saved_at"]), r["event"], r["author"])
+                for r in rows]
 
     def export(self, case_id: str, path: str | os.PathLike, revision: int | None = None) -> Path:
         """Write a case (latest revision unless given) to a case file; return its path."""
@@ -359,6 +399,9 @@ class CaseStore:
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         cur.execute(statement)
+                for table, column, decl in _ADDED_COLUMNS:
+                    if column not in {r[1] for r in cur.execute(f"PRAGMA table_info({table})")}:
+                        cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
                 cur.executemany(
                     "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
                     [("format", STORE_FORMAT), ("store_version", str(STORE_VERSION))],
@@ -367,7 +410,7 @@ class CaseStore:
             raise _cannot_open(self.path, exc) from None
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, mode: int = 0o600) -> sqlite3.Connection:
     fresh = not path.exists()
     _check_header(path)
     try:
@@ -377,8 +420,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise _cannot_open(path, exc) from None
     conn.row_factory = sqlite3.Row
-    if fresh:
-        os.chmod(path, 0o600)
+    if fresh:  # SQLite gives its -wal and -shm files the database file's mode
+        os.chmod(path, mode)
     return conn
 
 
@@ -438,7 +481,7 @@ def _row(conn, case_id: str) -> sqlite3.Row | None:
     ).fetchone()
 
 
-def _append(cur, case: Case, revision: int, event: str, new: bool) -> Case:
+def _append(cur, case: Case, revision: int, event: str, new: bool, author: str = "") -> Case:
     """Insert `case` as `revision` and point the cases row at it; return the stored copy."""
     stored = case.model_copy(update={"revision": revision, "updated": now()})
     created, updated = _iso(stored.created), _iso(stored.updated)
@@ -456,9 +499,10 @@ def _append(cur, case: Case, revision: int, event: str, new: bool) -> Case:
             (revision, created, updated, stored.decision, kind, stored.id),
         )
     cur.execute(
-        "INSERT INTO revisions (case_id, revision, saved_at, event, json) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO revisions (case_id, revision, saved_at, event, json, author) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         (stored.id, revision, dt.datetime.now(dt.timezone.utc).isoformat(), event,
-         stored.model_dump_json()),
+         stored.model_dump_json(), author),
     )
     return stored
 
