@@ -54,6 +54,8 @@ def codes_of(source: str) -> frozenset[str]:
     return TABLE_CODES if source.endswith(".csv") else DATA_CODES
 
 MATCHING_ONLY = frozenset({"data/qualifiers.json", "data/same_meaning.csv"})
+NAVIGATOR_ONLY = frozenset({"data/caseload.json"})
+"""Texts only navigators read, in JupyterLab (the caseload): not translated."""
 """Word lists sonb matches doctors' words against: never shown, so not translated (matching
 Spanish words is a list of its own)."""
 
@@ -111,7 +113,7 @@ def sources() -> list[str]:
              if p.suffix in (".json", ".csv")]
     found += [f"form/{p.name}" for p in sorted((base / "questionnaires").iterdir())
               if p.suffix == ".json"]
-    return [s for s in found if s not in MATCHING_ONLY]
+    return [s for s in found if s not in MATCHING_ONLY | NAVIGATOR_ONLY]
 
 
 def _path(source: str) -> Path:

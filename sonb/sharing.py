@@ -158,7 +158,7 @@ def shared_cases(root: str | os.PathLike | None = None,
     this navigator cannot open (a patient added since their server started, say) is skipped
     and logged by its patient's name only."""
     root = Path(root) if root is not None else clinic_shared_folder()
-    if root is None:
+    if root is None or not root.is_dir():
         return
     author = author if author is not None else os.environ.get(AUTHOR_ENV, "navigator")
     for folder in sorted(root.iterdir()):

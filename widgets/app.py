@@ -1,7 +1,10 @@
 """SecondOpinionApp: the patient's stepper over the six steps, with autosave and case files.
 
 The patient page never lists the store's cases: it starts a new case, opens the example, or
-resumes one from the patient's resume code or case file.
+resumes one from the patient's resume code or case file. The one exception is a patient's own
+server in a clinic (SONB_OWN_SERVER=1, sonb.hub), whose store holds that patient's cases only:
+there the start screen lists them, and the case bar lets the patient share the open case with
+the clinic's navigators (widgets/sharing.py).
 
 Two pages open in place of the case and give it back as it was (it stays on the page, hidden):
 "About this tool" (from every step and the start screen) and the confirmation of "Delete my
@@ -24,12 +27,14 @@ from sonb.about import about
 from sonb.errors import CaseNotFound
 from sonb.model import resume_code_problem
 from sonb.safe import esc
+from sonb.sharing import PatientStores
 from sonb.store import log_ref
 
 from .common import html, style_widget, ui
 from .downloads import DownloadButton
 from .parts import dispose, label_style
 from .session import CaseSession
+from .sharing import SharePanel, can_share, changes_notice
 
 log = logging.getLogger("sonb.app")
 
@@ -54,19 +59,30 @@ def _asked_language() -> str:
     return asked if asked in i18n.LANGUAGES else i18n.SOURCE_LANGUAGE
 
 
+def own_server() -> bool:
+    """A patient's own server in a clinic, whose store holds only their cases."""
+    return os.environ.get("SONB_OWN_SERVER") == "1"
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _step_class(index: int):
     module, name = STEPS[index]
     return getattr(importlib.import_module(f"sonb.widgets.{module}"), name)
 
 
 class SecondOpinionApp(W.VBox):
-    """The whole journey in one widget. `store` defaults to CaseStore() (SONB_HOME)."""
+    """The whole journey in one widget. `store` defaults to the patient's stores as the
+    environment sets them up (CaseStore() of SONB_HOME, with a clinic's share folder)."""
 
     def __init__(self, store: CaseStore | None = None, case: Case | None = None,
                  language: str | None = None):
         super().__init__()
         self.add_class("sonb-app")
-        self.store = store if store is not None else CaseStore()
+        self.store = store if store is not None else PatientStores.from_environment()
         self.session: CaseSession | None = None
         self.views: list = []
         self.index = 0
@@ -151,12 +167,32 @@ class SecondOpinionApp(W.VBox):
             self.code, W.HBox([self.resume_button, self.upload]).add_class("sonb-nav"),
             self.start_message,
         ]
+        if own_server():
+            self.body.children = [*self.body.children[:3], *self._own_cases(), *self.body.children[3:]]
         if notice:
             self.start_notice = W.HTML(f'<div class="sonb-notice" role="status">'
                                        f"{esc(notice)}</div>")
             self.body.children = [self.start_notice, *self.body.children]
         dispose(*old)
         self._screen(self.body)
+
+    def _own_cases(self) -> list[W.Widget]:
+        """The patient's own cases (their own server only), newest first: a button each."""
+        from babel.dates import format_date
+
+        summaries = self.store.list()[:10]
+        if not summaries:
+            return []
+        buttons = []
+        for s in summaries:
+            text = ui("start", "open_yours", decision=_short(s.decision) or ui("start", "untitled"),
+                      date=format_date(s.updated.date(), "medium", locale=i18n.current()))
+            button = W.Button(description=text, icon="folder-open",
+                              layout=W.Layout(width="auto", max_width="100%"))
+            button.on_click(lambda _b, case_id=s.id: self.open_case(self.store.load(case_id)))
+            buttons.append(button)
+        return [html(ui("start", "yours_title"), "h2"), html(ui("start", "yours_help")),
+                W.VBox(buttons).add_class("sonb-own-cases")]
 
     def _say(self, text: str) -> None:
         self.start_message.value = f'<div class="sonb-error" role="alert">{esc(text)}</div>'
@@ -230,11 +266,15 @@ class SecondOpinionApp(W.VBox):
         self.delete_button = W.Button(description=ui("case_bar", "delete"), icon="trash")
         self.delete_button.on_click(lambda _b: self.ask_delete())
         files = W.HBox([self.download, self.delete_button]).add_class("sonb-case-files")
+        bar = [code, W.HBox([self.session.status, files],
+                            layout=W.Layout(flex_flow="row wrap", align_items="center",
+                                            justify_content="space-between"))]
+        if can_share(self.store):
+            bar.append(SharePanel(self.store, self.session))
+        self.changes = W.HTML(changes_notice(self.store, case.id))
         self.body.children = [
-            W.VBox([code, W.HBox([self.session.status, files],
-                                 layout=W.Layout(flex_flow="row wrap", align_items="center",
-                                                 justify_content="space-between"))],
-                   ).add_class("sonb-box").add_class("sonb-case-bar"),
+            W.VBox(bar).add_class("sonb-box").add_class("sonb-case-bar"),
+            self.changes,
             W.HBox(self.step_buttons).add_class("sonb-steps"),
             self.progress, self.step_title, self.content,
             W.HBox([self.back, self.next]).add_class("sonb-nav"),

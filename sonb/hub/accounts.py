@@ -19,6 +19,7 @@ import subprocess
 from pathlib import Path
 
 from . import NAVIGATOR, PATIENT, Clinic
+from .cgroups import remove_cgroup
 
 log = logging.getLogger("sonb.hub")
 
@@ -36,7 +37,7 @@ def navigators_group(clinic: Clinic) -> str:
 
 
 def _run(*cmd: str, stdin: str | None = None) -> None:
-    done = subprocess.run(cmd, input=stdin, text=True, capture_output=True)
+    done = subprocess.run(cmd, input=stdin, text=True, capture_output=True, check=False)
     if done.returncode:
         raise AccountError(f"{cmd[0]} failed: {done.stderr.strip()}")
 
@@ -141,9 +142,10 @@ def remove_accounts(clinic: Clinic, names: list[str]) -> None:
         if _exists(name) and pwd.getpwnam(name).pw_gecos == MARK:
             _run("userdel", name)
         if _group_exists(name):
-            subprocess.run(["groupdel", name], capture_output=True)
+            subprocess.run(["groupdel", name], capture_output=True, check=False)
         for folder in (clinic.home(name), clinic.share_folder(name)):
             shutil.rmtree(folder, ignore_errors=True)
+        remove_cgroup(name)
         for users in accounts.values():
             if name in users:
                 users.remove(name)

@@ -6,7 +6,10 @@ of sending a visitor who is not logged in to the login page (with tornado >= 6.3
 output when the app does not start, and passes requests on to a port any local account could
 reach. Here:
 - a visitor who is not logged in is sent to the hub's login (GET) or refused (403);
-- a websocket is opened only for the server's owner (the same check as plain requests);
+- a websocket is opened only for the server's owner (the same check as plain requests), and
+  only from the page's own origin: the proxy's copy of tornado's old origin check calls
+  `check_origin`, which since tornado 6.6 trusts no origin unless listed, so every browser's
+  websocket was refused (403) and the page never came alive;
 - the check that the app has started counts any answer (it followed the app's redirect to its
   login, in a loop, and failed), and carries the token too;
 - a failed start shows a plain page ("please try again"), with no command or output in it;
@@ -20,6 +23,7 @@ reach. Here:
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import aiohttp
 from jhsingle_native_proxy import main as jh_main
@@ -76,6 +80,11 @@ def _auth() -> dict[str, str]:
     return {"Authorization": f"token {os.environ[TOKEN_ENV]}"}
 
 
+def _same_origin(self, origin: str) -> bool:
+    """The classic websocket rule: the page's origin is this server's host."""
+    return urlsplit(origin).netloc.lower() == self.request.headers.get("Host", "").lower()
+
+
 def tighten() -> None:
     """Apply the changes above to jhsingle-native-proxy's handlers (once)."""
     if getattr(ProxyHandler, "_sonb_tight", False):
@@ -84,6 +93,7 @@ def tighten() -> None:
         raise SystemExit(f"{TOKEN_ENV} is not set: the spawner sets it (sonb.hub.spawner).")
     ProxyHandler.proxy_request_headers = _token_headers(ProxyHandler.proxy_request_headers)
     ProxyHandler.get = _owner_only_websockets(ProxyHandler.get)
+    ProxyHandler.check_origin = _same_origin
     SuperviseAndProxyHandler.oauth_proxy = _login_first(SuperviseAndProxyHandler.oauth_proxy)
     SuperviseAndProxyHandler.error_template = FAILED_PAGE
     SuperviseAndProxyHandler._http_ready_func = _ready

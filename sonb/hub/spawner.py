@@ -15,43 +15,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
 from traitlets import Dict, Unicode
 
 from . import NAVIGATOR, PATIENT, Clinic
-
-CGROUP_ROOT = Path("/sys/fs/cgroup")
-
-
-def memory_cgroup(name: str) -> Path | None:
-    """The folder of a memory cgroup for `name` under sonb-clinic (made if need be), or None
-    where this machine has no memory controller root may use."""
-    v2 = CGROUP_ROOT / "cgroup.controllers"
-    base = CGROUP_ROOT / "sonb-clinic" if v2.exists() else CGROUP_ROOT / "memory" / "sonb-clinic"
-    try:
-        if v2.exists():
-            base.mkdir(exist_ok=True)
-            (CGROUP_ROOT / "cgroup.subtree_control").write_text("+memory")
-            (base / "cgroup.subtree_control").write_text("+memory")
-        elif not base.parent.is_dir():
-            return None
-        folder = base / name
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    except OSError:
-        return None
-
-
-def set_memory_limit(folder: Path, limit: int) -> None:
-    v2 = (folder / "memory.max").exists()
-    (folder / ("memory.max" if v2 else "memory.limit_in_bytes")).write_text(str(limit))
-    if not v2:  # v1: the limit covers swap too, so a server cannot page out past it
-        try:
-            (folder / "memory.memsw.limit_in_bytes").write_text(str(limit))
-        except OSError:
-            pass
+from .cgroups import memory_cgroup, set_memory_limit
 
 
 class ClinicSpawner(LocalProcessSpawner):
@@ -89,7 +58,7 @@ class ClinicSpawner(LocalProcessSpawner):
                     "JUPYTER_PATH": str(VOILA_DIR / "share")}
             self.cmd = [str(clinic.python), "-m", "sonb.hub.proxy"]
             self.args = ["--ip=127.0.0.1", "--destport=0", "--authtype=oauth",
-                         "--no-force-alive", "--last-activity-interval=0", "--ready-timeout=60", "--ready-check-path=/favicon.ico",
+                         "--no-force-alive", "--last-activity-interval=0", "--ready-timeout=60", "--ready-check-path=/voila/static/sonb-ready",
                          "--request-timeout=120", "--progressive", "--",
                          str(clinic.python), "-m", "voila",
                          str(clinic.notebooks / "second_opinion.ipynb"),

@@ -123,12 +123,14 @@ def cookie_header(jar: dict[str, str]) -> dict[str, str]:
     return {"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())} if jar else {}
 
 
-async def _get(url: str, source_ip: str | None,
-               timeout: float) -> tuple[str, float, float, dict[str, str]]:
-    """(HTML, seconds to first byte, seconds to the whole page, cookies set) of a 200 page."""
+async def _get(url: str, source_ip: str | None, timeout: float,
+               cookies: dict[str, str] | None = None) -> tuple[str, float, float, dict[str, str]]:
+    """(HTML, seconds to first byte, seconds to the whole page, cookies: those sent and those
+    set) of a 200 page."""
     start, chunks, first = time.monotonic(), [], []
     request = HTTPRequest(url, network_interface=source_ip, connect_timeout=timeout,
-                          request_timeout=timeout, headers={"Accept": "text/html"},
+                          request_timeout=timeout,
+                          headers={"Accept": "text/html", **cookie_header(cookies or {})},
                           header_callback=lambda _line: first or first.append(time.monotonic()),
                           streaming_callback=chunks.append)
     client = AsyncHTTPClient(force_instance=True)
@@ -142,7 +144,7 @@ async def _get(url: str, source_ip: str | None,
         raise PageError(kind, str(response.error))
     if response.code != 200:
         raise _http_error(response.code, response.reason, html)
-    jar = cookies_of(response.headers.get_list("Set-Cookie"))
+    jar = {**(cookies or {}), **cookies_of(response.headers.get_list("Set-Cookie"))}
     return html, first[0] - start, time.monotonic() - start, jar
 
 
@@ -281,6 +283,19 @@ class Page:
         return await self._answer(await self._send("comm_msg", content),
                                   f"answer to {description!r}", timeout, expect)
 
+    async def set_value(self, description: str, value, model: str = "CheckboxModel",
+                        timeout: float = 60) -> Reply:
+        """Set the `value` of the (first) widget of kind `model` with this description, as the
+        browser does when the patient changes it; returns once the kernel is idle for it."""
+        model_id = next((m for m, state in self.models.items() if state.get("_model_name") == model
+                         and state.get("description") == description), None)
+        if model_id is None:
+            raise PageError("no widget", f"no {model} {description!r} on the page")
+        content = {"comm_id": model_id,
+                   "data": {"method": "update", "state": {"value": value}, "buffer_paths": []}}
+        return await self._answer(await self._send("comm_msg", content),
+                                  f"answer to {description!r}", timeout)
+
     def find_text(self, text: str) -> bool:
         """Whether `text` is in any widget's string state (or a list of strings in it)."""
         for state in self.models.values():
@@ -332,22 +347,25 @@ class Page:
         return response.code
 
 
-async def get_page(base_url: str, source_ip: str | None = None, timeout: float = 120) -> Page:
-    """Only GET the page at `base_url` (from `source_ip`, any 127.x.y.z, if given) and check it:
-    a page that never connects its websocket (a script, a browser that died while loading); its
-    kernel runs on the server. `Page.timings`: seconds to the first byte and the whole HTML."""
-    html, first_byte, done, jar = await _get(base_url, source_ip, timeout)
+async def get_page(base_url: str, source_ip: str | None = None, timeout: float = 120,
+                   cookies: dict[str, str] | None = None) -> Page:
+    """Only GET the page at `base_url` (from `source_ip`, any 127.x.y.z, if given; with
+    `cookies`, e.g. a hub's login) and check it: a page that never connects its websocket (a
+    script, a browser that died while loading); its kernel runs on the server.
+    `Page.timings`: seconds to the first byte and the whole HTML."""
+    html, first_byte, done, jar = await _get(base_url, source_ip, timeout, cookies)
     return Page(base_url, check_page(html), html, {"first_byte": first_byte, "html": done},
                 jar, source_ip)
 
 
-async def open_page(base_url: str, source_ip: str | None = None, timeout: float = 120) -> Page:
+async def open_page(base_url: str, source_ip: str | None = None, timeout: float = 120,
+                    cookies: dict[str, str] | None = None) -> Page:
     """GET the page at `base_url` (from `source_ip`, any 127.x.y.z, if given), check it, connect
     its kernel's websocket and fetch every widget state. `Page.timings`: seconds from the start
     to the first byte, the whole HTML, the websocket open and the states received. If it fails
     after the HTML, the page is closed as a browser tab would be (Voila's shutdown request)."""
     start = time.monotonic()
-    page = await get_page(base_url, source_ip, timeout)
+    page = await get_page(base_url, source_ip, timeout, cookies)
     try:
         await page._connect(source_ip, max(timeout - page.timings["html"], 1))
         page.timings["websocket"] = time.monotonic() - start
