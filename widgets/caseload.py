@@ -57,6 +57,9 @@ class CaseloadView(W.VBox):
         self.status, self.table_html, self.chart = W.HTML(), W.HTML(), W.HTML()
         self.open = W.Dropdown(description=words("open"), options=[(words("open_none"), "")])
         self.output = W.Output()
+        self.opened: CL.Entry | None = None  # the case picked last
+        self.report = DownloadButton(words("report"), words("report_link"), self._report)
+        self.report.layout.display = "none"
         for control in (self.filter, self.attention, self.step):
             control.observe(lambda _c: self.redraw(), "value")
         self.open.observe(self._picked, "value")
@@ -64,7 +67,7 @@ class CaseloadView(W.VBox):
         self.children = [W.HTML(f"<h2>{esc(words('title'))}</h2>"),
                          W.HBox([self.filter, self.attention, self.step, self.refresh_button]),
                          self.status, self.table_html, self.chart, self.download, self.open,
-                         self.output]
+                         self.output, self.report]
         self.refresh()
 
     @property
@@ -117,16 +120,29 @@ class CaseloadView(W.VBox):
 
     def _picked(self, change) -> None:
         if not self._drawing and change["new"]:
-            self._on_open(self._by_key[change["new"]])
+            self.opened = self._by_key[change["new"]]
+            self.report.clear()
+            self.report.layout.display = None
+            self._on_open(self.opened)
 
     def show_case(self, entry: CL.Entry) -> None:
-        """Show the case's agreement table and guidance in `output`."""
+        """Show the case's comparison, agreement table and guidance in `output` (its report
+        is one click away: `report`)."""
         title = words("case_title", patient=entry.patient, case=log_ref(entry.case.id))
-        html = (f"<h3>{esc(title)}</h3><h4>{esc(words('agreement'))}</h4>"
+        html = (f"<h3>{esc(title)}</h3><h4>{esc(words('comparison'))}</h4>"
+                f"{frame_html(compare.comparison_table(entry.case), words('comparison'))}"
+                f"<h4>{esc(words('agreement'))}</h4>"
                 f"{frame_html(compare.agreement(entry.case), words('agreement'))}"
                 f"<h4>{esc(words('guidance'))}</h4>{bullet_list(compare.guidance(entry.case))}")
         self.output.outputs = ({"output_type": "display_data", "metadata": {},
                                 "data": {"text/html": html, "text/plain": title}},)
+
+    def _report(self) -> tuple[str, str, bytes]:
+        from sonb.report import report_html
+
+        case = self.opened.case
+        return (f"sonb-report-{log_ref(case.id)}.html", "text/html",
+                report_html(case, self.today).encode("utf-8"))
 
     def _csv(self) -> tuple[str, str, bytes]:
         return f"caseload-{self.today.isoformat()}.csv", "text/csv", CL.csv_bytes(self.shown)

@@ -180,3 +180,17 @@ def test_no_entries_show_an_empty_table():
     view = CaseloadView(list, today=TODAY)
     assert "No case matches." in view.table_html.value and "0 of 0" in view.status.value
     assert view.open.options == (("Pick a case", ""),)
+
+
+def test_an_opened_case_shows_its_comparison_and_offers_its_report(listed):
+    hostile = listed[0].case.model_copy(update={"decision": XSS})
+    view = CaseloadView(lambda: [CL.Entry(XSS, hostile)], today=TODAY)
+    assert view.report.layout.display == "none"  # nothing opened yet
+    view.open.value = view.open.options[1][1]
+    shown = view.output.outputs[0]["data"]["text/html"]
+    assert "What each doctor said" in shown and XSS not in shown and XSS_ESCAPED in shown
+    assert view.report.layout.display is None
+    view.report.run()
+    link = re.search(r'href="data:text/html;base64,([^"]+)"', view.report.result.value)
+    report = base64.b64decode(link.group(1)).decode("utf-8")
+    assert "<html" in report and XSS not in report and XSS_ESCAPED in report
