@@ -129,7 +129,9 @@ def setup_demo(clinic: Clinic) -> dict[str, str]:
     passwords = json.loads(saved.read_text()) if saved.exists() else {}
     for role in (NAVIGATOR, PATIENT):  # navigators first: patients' groups then take them in
         for name in DEMO[role]:
-            passwords[name] = add_account(clinic, name, role, passwords.get(name)) or passwords.get(name, "")
+            # a demo account another clinic folder made keeps no password here: give it one
+            password = passwords.get(name) or secrets.token_urlsafe(12)
+            passwords[name] = add_account(clinic, name, role, password)
     saved.write_text(json.dumps(passwords, indent=1))
     os.chmod(saved, 0o600)
     return passwords

@@ -18,8 +18,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))  # page_client
 
-from hub_client import Clinic, install  # noqa: E402
-from voila_browser import browser  # noqa: E402, F401  (the browser tests' Chromium)
+from hub_client import Clinic, install
+from voila_browser import browser  # noqa: F401  (the browser tests' Chromium)
 
 
 def pytest_collection_modifyitems(items):

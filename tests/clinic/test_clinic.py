@@ -16,6 +16,8 @@ import psutil
 import pytest
 import requests
 from page_client import open_page  # tests/browser/page_client.py
+from tornado.httpclient import HTTPClientError, HTTPRequest
+from tornado.websocket import websocket_connect
 
 TITLE = "<title>Second Opinion Notebook</title>"
 SHARE = "Share this case with my clinic's navigators"
@@ -128,6 +130,39 @@ def test_a_patient_cannot_open_list_or_guess_another_patients_server(clinic, ses
                 except (requests.ConnectionError, requests.TooManyRedirects):
                     continue  # nothing there, or sent round to a login it cannot pass
                 assert TITLE not in r.text, (port, path)
+
+
+def test_a_patient_cannot_reach_another_patients_page_over_its_websocket(clinic, sessions):
+    """Through the hub, with one's own login or none, to the kernel of the other patient's
+    open page: refused before it reaches their Voila (which would take the proxy's token)."""
+    ana, ben = clinic.patients
+
+    async def attempt():
+        bens_page = await open_page(f"{clinic.base}/user/{ben}/",
+                                    cookies=clinic.cookies_for(sessions[ben], f"/user/{ben}/"))
+        refused = []
+        try:
+            url = (f"ws://127.0.0.1:{clinic.port}/user/{ben}/api/kernels/{bens_page.kernel_id}"
+                   "/channels?session_id=x")
+            for cookies in (clinic.cookies_for(sessions[ana], f"/user/{ana}/"),
+                            clinic.cookies_for(sessions[ana], f"/user/{ben}/"), {}):
+                header = "; ".join(f"{k}={v}" for k, v in cookies.items())
+                request = HTTPRequest(url, headers={"Origin": clinic.base, "Cookie": header})
+                try:
+                    ws = await websocket_connect(request)
+                except HTTPClientError as exc:
+                    refused.append(exc.code)
+                else:
+                    ws.close()
+                    refused.append(None)
+            mine = HTTPRequest(url, headers={"Origin": clinic.base, "Cookie": "; ".join(
+                f"{k}={v}" for k, v in bens_page.cookies.items())})
+            (await websocket_connect(mine)).close()  # the owner's own login does get in
+        finally:
+            await bens_page.close()
+        return refused
+
+    assert all(code in (302, 403) for code in asyncio.run(attempt()))
 
 
 def test_nothing_of_one_account_is_readable_by_another_on_disk(clinic, sessions):

@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from voila_browser import ARTIFACTS, DESKTOP, Watch, shot, wait_for_app
-
 from hub_client import Clinic
+from voila_browser import ARTIFACTS, DESKTOP, Watch, shot, wait_for_app
 
 pytestmark = pytest.mark.browser
 SHARE = "Share this case with my clinic's navigators"

@@ -7,7 +7,6 @@ import re
 import time
 
 import pytest
-
 from hub_client import Clinic
 
 IDLE = 20  # seconds without activity before the culler stops a server, in this clinic
