@@ -189,10 +189,19 @@ class SecondOpinionApp(W.VBox):
                       date=format_date(s.updated.date(), "medium", locale=i18n.current()))
             button = W.Button(description=text, icon="folder-open",
                               layout=W.Layout(width="auto", max_width="100%"))
-            button.on_click(lambda _b, case_id=s.id: self.open_case(self.store.load(case_id)))
+            button.on_click(lambda _b, case_id=s.id: self._open_own(case_id))
             buttons.append(button)
         return [html(ui("start", "yours_title"), "h2"), html(ui("start", "yours_help")),
                 W.VBox(buttons).add_class("sonb-own-cases")]
+
+    def _open_own(self, case_id: str) -> None:
+        try:
+            case = self.store.load(case_id)
+        except CaseNotFound:  # deleted (or taken back) in another window since the list was made
+            self.show_start()
+            self._say(ui("start", "not_found"))
+            return
+        self.open_case(case)
 
     def _say(self, text: str) -> None:
         self.start_message.value = f'<div class="sonb-error" role="alert">{esc(text)}</div>'

@@ -106,3 +106,14 @@ def test_the_patient_sees_what_a_navigator_changed(clinic):
     own_case_buttons(third)[0].click()
     assert third.changes.value == ""
     assert XSS_ESCAPED not in third.changes.value
+
+
+def test_a_listed_case_deleted_elsewhere_says_so(clinic):
+    with CaseStore() as store:
+        gone = store.create(Case(decision="Deleted in another window"))
+    app = SecondOpinionApp()
+    with CaseStore() as store:
+        store.purge(gone.id)
+    own_case_buttons(app)[0].click()
+    assert app.session is None and ui("start", "not_found") in unescape(app.start_message.value)
+    assert own_case_buttons(app) == []
