@@ -7,7 +7,7 @@ from typing import Callable
 
 import ipywidgets as W
 
-from sonb import Case, CaseStore, ConflictError, InvalidInput
+from sonb import Case, CaseStore, ConflictError, InvalidInput, SonbError
 from sonb.errors import CaseNotFound, CaseTooLarge
 from sonb.store import log_ref
 from sonb.safe import esc
@@ -64,12 +64,22 @@ class CaseSession:
         if self.deleted:
             self._show(ui("case_bar", "deleted"), error=True)
         elif self.conflict:
-            self._show(ui("case_bar", "conflict"), error=True)
+            self._show(self._conflict_text(), error=True)
         else:
             self._show(ui("case_bar", "saved_version", n=self.case.revision))
         for listener in self._listeners:
             listener(self.case)
         return {}
+
+    def _conflict_text(self) -> str:
+        """Who changed the case meanwhile, when it was someone of the clinic (sonb.sharing)."""
+        try:
+            author = self.store.history(self.case.id)[-1].author
+        except (SonbError, IndexError):
+            author = ""
+        if author:
+            return ui("case_bar", "conflict_by", who=author)
+        return ui("case_bar", "conflict")
 
     def not_saved(self, problem: str, question: str | None = None) -> None:
         """Say in the status line that the last change was not saved, and why."""

@@ -11,6 +11,8 @@ account). Everything a test starts is stopped and removed afterwards.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import json
 import os
 import secrets
@@ -47,6 +49,13 @@ def _free(port: int) -> bool:
             return True
         except OSError:
             return False
+
+
+def run_async(coroutine, timeout: float = 300):
+    """Run `coroutine` to its end in a thread of its own: in a full test run the browser tests'
+    Playwright (sync API) keeps an event loop running in the main thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=timeout)
 
 
 def install() -> None:

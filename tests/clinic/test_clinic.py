@@ -15,6 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 import requests
+from hub_client import run_async
 from page_client import open_page  # tests/browser/page_client.py
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
@@ -55,6 +56,13 @@ def _listening_ports(user: str) -> set[int]:
         except psutil.Error:
             pass
     return ports
+
+
+def _cmdline(proc) -> list[str]:
+    try:
+        return proc.cmdline()
+    except psutil.Error:
+        return []
 
 
 def test_a_patient_logs_in_and_gets_only_the_patient_page(clinic, sessions):
@@ -99,7 +107,7 @@ def test_code_sent_over_the_patients_page_websocket_does_not_run(clinic, session
         finally:
             await page.close()
 
-    assert asyncio.run(attack()).idle
+    assert run_async(attack()).idle
     assert not marker.exists()
 
 
@@ -162,7 +170,7 @@ def test_a_patient_cannot_reach_another_patients_page_over_its_websocket(clinic,
             await bens_page.close()
         return refused
 
-    assert all(code in (302, 403) for code in asyncio.run(attempt()))
+    assert all(code in (302, 403) for code in run_async(attempt()))
 
 
 def test_nothing_of_one_account_is_readable_by_another_on_disk(clinic, sessions):
@@ -179,6 +187,13 @@ def test_nothing_of_one_account_is_readable_by_another_on_disk(clinic, sessions)
     assert bens
     read = clinic.as_user(ana, "cat", f"/proc/{bens[0].pid}/environ")
     assert read.returncode != 0
+    # nor the connection files of the other patient's kernels (their keys would let one run
+    # code in those kernels through their ports)
+    files = [arg for p in bens for arg in _cmdline(p) if arg.endswith(".json") and "kernel" in arg]
+    assert files, "no kernel of the other patient found"
+    for path in files:
+        read = clinic.as_user(ana, "cat", path)
+        assert read.returncode != 0 and "Permission denied" in read.stderr, path
     # a patient can still enter their own share folder, and a navigator list them all
     assert clinic.as_user(ana, "ls", str(clinic.share_folder(ana))).returncode == 0
     assert ana in clinic.as_user(nora, "ls", str(clinic.data / "shared")).stdout
@@ -215,7 +230,7 @@ def test_the_navigator_sees_a_case_only_while_the_patient_shares_it(clinic, sess
         await page.click("Start a new case", expect="Step 1 of 6")
         return page
 
-    asyncio.run(patient(new_case))
+    run_async(patient(new_case))
     assert clinic.navigator_run(sessions[nora], nora, SHARED_NOW).strip() == "[]"
 
     # the patient writes the decision and shares the case, from the page
@@ -229,7 +244,7 @@ def test_the_navigator_sees_a_case_only_while_the_patient_shares_it(clinic, sess
         assert page.find_text("Shared: your clinic")
         return page
 
-    asyncio.run(patient(share))
+    run_async(patient(share))
     shared = clinic.navigator_run(sessions[nora], nora, SHARED_NOW)
     assert f"('{ana}', '')" in shared and ben not in shared
 
@@ -248,7 +263,7 @@ def test_the_navigator_sees_a_case_only_while_the_patient_shares_it(clinic, sess
         await page.set_value(SHARE, False)
         assert page.find_text("Not shared: only you can see this case.")
 
-    asyncio.run(patient(sees_change))
+    run_async(patient(sees_change))
     assert clinic.navigator_run(sessions[nora], nora, SHARED_NOW).strip() == "[]"
     leftovers = [p.read_bytes() for p in clinic.share_folder(ana).glob("cases.sqlite3*")]
     assert leftovers and not any(decision.encode() in b for b in leftovers)

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from hub_client import Clinic
+from test_a11y import check_axe  # tests/browser/test_a11y.py
 from voila_browser import ARTIFACTS, DESKTOP, Watch, shot, wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -48,6 +49,7 @@ def test_a_shared_case_is_at_the_top_of_the_navigators_caseload(browser, browser
     page.get_by_text("Shared: your clinic's navigators can see and change this case.").wait_for()
     shot(page, "clinic-patient-page")
     watch.check(page)
+    check_axe(page, "the patient's page behind the hub, with the share box")
     page.context.close()
 
     lab, lab_watch = log_in(browser, c, navigator, "navigator")

@@ -117,3 +117,17 @@ def test_a_listed_case_deleted_elsewhere_says_so(clinic):
     own_case_buttons(app)[0].click()
     assert app.session is None and ui("start", "not_found") in unescape(app.start_message.value)
     assert own_case_buttons(app) == []
+
+
+def test_a_save_after_a_navigators_change_says_who_changed_it(clinic):
+    app = SecondOpinionApp()
+    app.new_button.click()
+    case_id = app.session.case.id
+    panel(app).toggle.value = True
+    with CaseStore(clinic, author="nora", shared=True) as navigator:
+        navigator.save(navigator.load(case_id).model_copy(update={"decision": "From nora"}))
+    app.session.save(app.session.case.model_copy(update={"decision": "Mine"}))
+    said = unescape(plain(app.session.status.value))
+    assert said == ui("case_bar", "conflict_by", who="nora")
+    with CaseStore(clinic, shared=True) as store:
+        assert store.load(case_id).decision == "From nora"  # nothing overwritten
