@@ -189,10 +189,19 @@ def test_nothing_of_one_account_is_readable_by_another_on_disk(clinic, sessions)
     assert read.returncode != 0
     # nor the connection files of the other patient's kernels (their keys would let one run
     # code in those kernels through their ports)
-    files = [arg for p in bens for arg in _cmdline(p) if arg.endswith(".json") and "kernel" in arg]
+    async def read_kernel_files():  # with the other patient's page open, so its kernel runs
+        page = await open_page(f"{clinic.base}/user/{ben}/",
+                               cookies=clinic.cookies_for(sessions[ben], f"/user/{ben}/"))
+        try:
+            procs = [p for p in psutil.process_iter(["username"]) if p.info["username"] == ben]
+            files = [a for p in procs for a in _cmdline(p) if a.endswith(".json") and "kernel" in a]
+            return files, [clinic.as_user(ana, "cat", path) for path in files]
+        finally:
+            await page.close()
+
+    files, reads = run_async(read_kernel_files())
     assert files, "no kernel of the other patient found"
-    for path in files:
-        read = clinic.as_user(ana, "cat", path)
+    for path, read in zip(files, reads):
         assert read.returncode != 0 and "Permission denied" in read.stderr, path
     # a patient can still enter their own share folder, and a navigator list them all
     assert clinic.as_user(ana, "ls", str(clinic.share_folder(ana))).returncode == 0
