@@ -42,20 +42,21 @@ def _run(*cmd: str, stdin: str | None = None) -> None:
         raise AccountError(f"{cmd[0]} failed: {done.stderr.strip()}")
 
 
-def _exists(name: str) -> bool:
+def _known(lookup, name: str) -> bool:
+    """Whether pwd.getpwnam / grp.getgrnam (`lookup`) knows `name`."""
     try:
-        pwd.getpwnam(name)
+        lookup(name)
         return True
     except KeyError:
         return False
+
+
+def _exists(name: str) -> bool:
+    return _known(pwd.getpwnam, name)
 
 
 def _group_exists(name: str) -> bool:
-    try:
-        grp.getgrnam(name)
-        return True
-    except KeyError:
-        return False
+    return _known(grp.getgrnam, name)
 
 
 def _folder(path: Path, mode: int, user: str = "root", group: str = "root") -> None:
