@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import LONG_TEXT, SHORT_TEXT, DecisionKind
 
@@ -22,11 +22,16 @@ ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemContro
 ASPECTS = frozenset(
     {"benefits", "risks", "how_well", "daily_now", "daily_later", "recovery", "cost", "if_delay"}
 )
-QUESTION_TYPES = frozenset({"string", "text", "boolean", "choice", "date", "integer"})
+QUESTION_TYPES = frozenset({"boolean", "decimal", "integer", "date", "dateTime", "time", "string",
+                            "text", "url", "choice", "open-choice", "attachment", "reference",
+                            "quantity"})
+"""FHIR R4's item types that take an answer."""
 ITEM_TYPES = QUESTION_TYPES | {"group", "display"}
-REPEATABLE = frozenset({"string", "choice"})
-MAX_LENGTH = {"string": SHORT_TEXT, "text": LONG_TEXT}
-OPERATORS = frozenset({"=", "!=", "exists"})
+MAX_LENGTH = {"string": SHORT_TEXT, "text": LONG_TEXT, "url": SHORT_TEXT * 10,
+              "open-choice": SHORT_TEXT}
+"""The longest text answer taken when the form sets no maxLength."""
+OPERATORS = frozenset({"=", "!=", "exists", ">", "<", ">=", "<="})
+ORDERED = frozenset({">", "<", ">=", "<="})
 RESPONSE_STATUSES = frozenset({"completed", "in-progress"})
 NONE = "none"  # opinion form: "None of these"
 OTHER = "other"  # decision form: "Something else"
@@ -37,10 +42,19 @@ FORM_FOR_KIND: dict[DecisionKind, str] = {kind: kind.value for kind in DecisionK
 LINK_ID = re.compile(r"^[A-Za-z0-9_.-]+$")
 CODE = re.compile(r"^[A-Za-z0-9_.-]+$")
 DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-VALUE_KEY = {"boolean": "valueBoolean", "integer": "valueInteger", "string": "valueString",
-             "text": "valueString", "date": "valueDate", "choice": "valueCoding"}
-ENABLE_KEY = {"boolean": "answerBoolean", "integer": "answerInteger", "string": "answerString",
-              "text": "answerString", "date": "answerDate", "choice": "answerCoding"}
+VALUE_KEY = {"boolean": "valueBoolean", "decimal": "valueDecimal", "integer": "valueInteger",
+             "date": "valueDate", "dateTime": "valueDateTime", "time": "valueTime",
+             "string": "valueString", "text": "valueString", "url": "valueUri",
+             "choice": "valueCoding", "open-choice": "valueCoding",
+             "attachment": "valueAttachment", "reference": "valueReference",
+             "quantity": "valueQuantity"}
+"""The value[x] of an answer to each item type (a choice's options may say otherwise)."""
+OPTION_KEYS = ("valueCoding", "valueString", "valueInteger", "valueDate", "valueTime",
+               "valueReference")
+"""The value[x] an answerOption may have (FHIR R4)."""
+OPTION_TYPE = {"valueString": "string", "valueInteger": "integer", "valueDate": "date",
+               "valueTime": "time", "valueReference": "reference"}
+"""The answer type an option's value behaves as (a Coding is matched by its code)."""
 
 
 def is_blank(value: Any) -> bool:
@@ -89,14 +103,55 @@ def index(q: Mapping) -> dict[str, dict]:
     return {item["linkId"]: item for item in iter_items(q)}
 
 
+class Option(NamedTuple):
+    """One answerOption: `key` is the answer sonb keeps (a Coding's code, or the option's
+    string, whole number, date, time or reference), `label` what is shown, `fhir` the option's
+    value[x] as {key: value}."""
+
+    key: Any
+    label: str
+    fhir: dict
+    initial: bool
+
+
+def option_of(option: Any) -> Option | None:
+    """The Option of one answerOption; None when it is malformed."""
+    if not isinstance(option, Mapping):
+        return None
+    found = [k for k in OPTION_KEYS if k in option]
+    if len(found) != 1:
+        return None
+    kind, value = found[0], option[found[0]]
+    selected = option.get("initialSelected") is True
+    if kind == "valueCoding":
+        if not isinstance(value, Mapping) or not isinstance(value.get("code"), str):
+            return None
+        label = value.get("display") if isinstance(value.get("display"), str) else value["code"]
+        return Option(value["code"], label, {kind: value}, selected)
+    if kind == "valueReference":
+        if not isinstance(value, Mapping) or not isinstance(value.get("reference"), str):
+            return None
+        label = value.get("display") if isinstance(value.get("display"), str) else value["reference"]
+        return Option(value["reference"], label, {kind: value}, selected)
+    if kind == "valueInteger":
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        return Option(value, str(value), {kind: value}, selected)
+    if not isinstance(value, str):
+        return None
+    return Option(value, value, {kind: value}, selected)
+
+
+def options(item: Mapping) -> list[Option]:
+    """The item's answerOptions, in form order (malformed ones skipped; a form that has any
+    is refused at load, see `standard`)."""
+    found = [option_of(o) for o in item.get("answerOption") or []]
+    return [o for o in found if o is not None]
+
+
 def choice_codes(item: Mapping) -> dict[str, dict]:
-    """Offered choice codes -> their valueCoding, in form order (malformed options skipped)."""
-    found = {}
-    for option in item.get("answerOption") or []:
-        coding = option.get("valueCoding") if isinstance(option, Mapping) else None
-        if isinstance(coding, Mapping) and isinstance(coding.get("code"), str):
-            found[coding["code"]] = coding
-    return found
+    """Offered Coding codes -> their valueCoding, in form order (other options skipped)."""
+    return {o.key: o.fhir["valueCoding"] for o in options(item) if "valueCoding" in o.fhir}
 
 
 def int_range(item: Mapping) -> tuple[int | None, int | None]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import InvalidInput, SonbError
-from .answers import clean_answers, message, validate_answers
-from .items import (CODE_SYSTEM, RESPONSE_STATUSES, VALUE_KEY, choice_codes, index, is_question,
-                    title, values_of)
+from ..model import MAX_ITEMS
+from .answers import clean_answers, validate_answers, where
+from .items import RESPONSE_STATUSES, index, is_question, title, values_of
+from .values import BadValue, from_fhir, message, to_fhir
 
 def to_response(q: Mapping, answers: Mapping, *, status: str = "completed",
                 subject: str | None = None, authored: str | None = None) -> dict:
@@ -37,34 +38,37 @@ def to_response(q: Mapping, answers: Mapping, *, status: str = "completed",
 def _response_items(items: Iterable[Mapping], answers: Mapping) -> list[dict]:
     out = []
     for item in items:
-        node = {"linkId": item["linkId"], "text": item["text"]}
-        if item["type"] == "group":
+        node = {"linkId": item["linkId"]}
+        if isinstance(item.get("text"), str):
+            node["text"] = item["text"]
+        if item["type"] == "group" and item.get("repeats"):
+            for instance in answers.get(item["linkId"]) or []:
+                children = _response_items(item["item"], instance)
+                if children:
+                    out.append({**node, "item": children})
+        elif item["type"] == "group":
             children = _response_items(item["item"], answers)
             if children:
                 out.append({**node, "item": children})
         elif is_question(item) and item["linkId"] in answers:
             values = values_of(answers[item["linkId"]])
-            out.append({**node, "answer": [_answer_value(item, v) for v in values]})
+            out.append({**node, "answer": [to_fhir(item, v) for v in values]})
     return out
 
 
-def _answer_value(item: Mapping, value: Any) -> dict:
-    if item["type"] == "choice":
-        coding = choice_codes(item)[value]
-        return {"valueCoding": {"system": coding.get("system", CODE_SYSTEM), "code": value,
-                                "display": coding["display"]}}
-    return {VALUE_KEY[item["type"]]: value}
+class Reading(NamedTuple):
+    """What a QuestionnaireResponse holds for a form: the `answers` that fit, and `problems`
+    (where -> why) for each part that did not, which is left out."""
+
+    answers: dict
+    problems: dict[str, str]
 
 
-class _BadValue(Exception):
-    """An answer in a response that has the wrong shape (message in plain words)."""
+def read_response(q: Mapping, response: Mapping) -> Reading:
+    """The answers in a QuestionnaireResponse for this form, keeping every answer that fits and
+    naming each one that does not, with the reason (nothing is dropped in silence).
 
-
-def from_response(q: Mapping, response: Mapping) -> dict:
-    """The answers held in a QuestionnaireResponse for this form (the inverse of to_response).
-
-    Raises SonbError for a response to another form, and InvalidInput (by linkId) for
-    unknown or misplaced items and answers of the wrong kind.
+    Raises SonbError only for a response that is not one, or is for another form.
     """
     if not isinstance(response, Mapping) or response.get("resourceType") != "QuestionnaireResponse":
         raise SonbError("This is not a FHIR QuestionnaireResponse.")
@@ -74,65 +78,89 @@ def from_response(q: Mapping, response: Mapping) -> dict:
                         f"not to {title(q)!r}.")
     answers: dict[str, Any] = {}
     problems: dict[str, str] = {}
-    _read_items(response.get("item") or [], q.get("item") or [], index(q), answers, problems)
-    for link, found in validate_answers(q, answers).items():
-        problems.setdefault(link, found)
+    _read_items(response.get("item") or [], q.get("item") or [], (), index(q), answers, problems)
+    return Reading(answers, problems)
+
+
+def from_response(q: Mapping, response: Mapping) -> dict:
+    """The answers held in a QuestionnaireResponse for this form (the inverse of to_response),
+    all or nothing: InvalidInput (by where) when any part does not fit. `read_response`
+    keeps what fits instead."""
+    answers, problems = read_response(q, response)
     if problems:
         raise InvalidInput(problems, f"The answers to {title(q)!r}")
     return answers
 
 
-def _read_items(resp_items: Any, q_items: list, index: Mapping, answers: dict,
+def _read_items(resp_items: Any, q_items: list, prefix: tuple, every: Mapping, answers: dict,
                 problems: dict) -> None:
     here = {item["linkId"]: item for item in q_items}
     if not isinstance(resp_items, list):
-        problems.setdefault("item", "must be a list of items")
+        problems.setdefault(where(prefix) if prefix else "item", "must be a list of items")
         return
     for node in resp_items:
         link = node.get("linkId") if isinstance(node, Mapping) else None
         item = here.get(link) if isinstance(link, str) else None
+        path = (*prefix, link)
         if not isinstance(link, str):
-            problems.setdefault("item", "Every item needs a linkId.")
+            problems.setdefault(where(prefix) if prefix else "item", "Every item needs a linkId.")
         elif item is None:
-            problems[link] = message("misplaced" if link in index else "unknown")
+            problems[where(path)] = message("misplaced" if link in every else "unknown")
         elif item["type"] == "group":
             if node.get("answer"):
-                problems[link] = message("no_answer")
-            _read_items(node.get("item") or [], item["item"], index, answers, problems)
+                problems[where(path)] = message("no_answer")
+            _read_group(item, node, prefix, every, answers, problems)
         elif not is_question(item):
-            problems[link] = message("no_answer")
-        elif link in answers:
-            problems[link] = message("twice")
+            problems[where(path)] = message("no_answer")
         else:
-            try:
-                _read_answer(item, node.get("answer") or [], answers)
-            except _BadValue as exc:
-                problems[link] = str(exc)
+            _read_question(item, node, path, answers, problems)
 
 
-def _read_answer(item: Mapping, raw: Any, answers: dict) -> None:
-    if not isinstance(raw, list):
-        raise _BadValue(message("unreadable"))
-    values = [_read_value(item, entry) for entry in raw]
-    if not values:
+def _read_group(item, node, prefix, every, answers, problems) -> None:
+    children = node.get("item") or []
+    if not item.get("repeats"):
+        _read_items(children, item["item"], prefix, every, answers, problems)
         return
-    if item.get("repeats"):
-        answers[item["linkId"]] = values
+    group = answers.setdefault(item["linkId"], [])
+    if len(group) >= MAX_ITEMS:
+        problems[where((*prefix, item["linkId"]))] = message("too_many", max=MAX_ITEMS)
+        return
+    instance: dict[str, Any] = {}
+    _read_items(children, item["item"], (*prefix, item["linkId"], len(group)), every, instance,
+                problems)
+    group.append(instance)
+
+
+def _read_question(item: Mapping, node: Mapping, path: tuple, answers: dict, problems: dict) -> None:
+    link, raw = item["linkId"], node.get("answer") or []
+    if not isinstance(raw, list):
+        problems[where(path)] = message("unreadable")
+        return
+    values, wrong = [], []
+    for entry in raw:
+        try:
+            values.append(from_fhir(item, entry))
+        except BadValue as exc:
+            wrong.append(str(exc))
+        if isinstance(entry, Mapping) and entry.get("item"):
+            wrong.append(message("nested_answer"))
+    if link in answers and not item.get("repeats"):
+        wrong.append(message("twice"))
+        values = []
+    elif item.get("repeats"):
+        values = [*(answers.get(link) or []), *values]
+        unique = list({repr(v): v for v in values}.values())
+        if len(unique) < len(values) and item["type"] in ("choice", "open-choice"):
+            wrong.append(message("choice_twice"))
+            values = unique
+        if len(values) > MAX_ITEMS:
+            wrong.append(message("too_many", max=MAX_ITEMS))
+            values = values[:MAX_ITEMS]
+        if values:
+            answers[link] = values
     elif len(values) > 1:
-        raise _BadValue(message("one_only"))
-    else:
-        answers[item["linkId"]] = values[0]
-
-
-def _read_value(item: Mapping, entry: Any) -> Any:
-    want = VALUE_KEY[item["type"]]
-    got = [k for k in entry if k.startswith("value")] if isinstance(entry, Mapping) else []
-    if got != [want]:
-        raise _BadValue(message("value_kind", want=want, got=", ".join(got) or "nothing"))
-    value = entry[want]
-    if want == "valueCoding":
-        if not isinstance(value, Mapping) or not isinstance(value.get("code"), str):
-            raise _BadValue(message("choice"))
-        return value["code"]
-    return value
-
+        wrong.append(message("one_only"))
+    elif values:
+        answers[link] = values[0]
+    if wrong:
+        problems[where(path)] = " ".join(dict.fromkeys(wrong))

@@ -10,16 +10,26 @@ from typing import Any
 
 from ..errors import InvalidInput, SonbError
 from ..i18n import localized
-from .answers import check_single
-from .items import (ASPECT_SYSTEM, ASPECTS, CODE, ENABLE_KEY, ITEM_TYPES, LINK_ID, MAX_LENGTH,
-                    OPERATORS, REPEATABLE, URL_PREFIX, choice_codes, int_range, is_question,
-                    one_of)
+from .items import (ASPECT_SYSTEM, ASPECTS, CODE, LINK_ID, MAX_LENGTH, URL_PREFIX, choice_codes,
+                    int_range, is_question, one_of)
+from .standard import problems as standard_problems
+from .values import check_single
 
 ITEM_KEYS = frozenset(
     {"linkId", "text", "type", "item", "required", "repeats", "readOnly", "maxLength",
      "answerOption", "enableWhen", "enableBehavior", "code", "extension", "prefix", "definition",
      "_text", "_prefix"}  # _text, _prefix: FHIR's extensions of those texts (translations)
 )
+
+
+# sonb's house rules for its own forms (other forms need only `standard`): fewer item types,
+# ranges only on whole numbers, a maxLength on every text, conditions on earlier questions only.
+HOUSE_TYPES = frozenset({"string", "text", "boolean", "choice", "date", "integer"})
+ITEM_TYPES = HOUSE_TYPES | {"group", "display"}
+REPEATABLE = frozenset({"string", "choice"})
+OPERATORS = frozenset({"=", "!=", "exists"})
+ENABLE_KEY = {"boolean": "answerBoolean", "integer": "answerInteger", "string": "answerString",
+              "text": "answerString", "date": "answerDate", "choice": "answerCoding"}
 
 
 def _package_dir(name: str):
@@ -68,13 +78,14 @@ def load(name: str) -> dict:
 # -- checking a questionnaire -------------------------------------------------------------
 
 def check(questionnaire: Mapping) -> None:
-    """Check a form's structure; raise InvalidInput naming each bad linkId and its problem."""
+    """Check one of sonb's own forms: FHIR R4 as `standard` reads it, and the house rules;
+    raise InvalidInput naming each bad linkId and all its problems."""
     if not isinstance(questionnaire, Mapping):
         raise SonbError("A form must be a JSON object.")
     problems: dict[str, str] = {}
 
     def add(where: str, message: str) -> None:
-        problems.setdefault(where, message)
+        problems[where] = f"{problems[where]}; {message}" if where in problems else message
 
     if questionnaire.get("resourceType") != "Questionnaire":
         add("resourceType", "must be 'Questionnaire'")
@@ -87,6 +98,9 @@ def check(questionnaire: Mapping) -> None:
         add("item", "the form has no items")
     else:
         _check_items(items, {}, add)
+    for where, messages in standard_problems(questionnaire).items():
+        if where not in problems:
+            problems[where] = " ".join(messages)
     if problems:
         raise InvalidInput(problems, f"The form {questionnaire.get('id', '?')!r}")
 
