@@ -28,6 +28,7 @@ from sonb.errors import InvalidInput
 from sonb.safe import esc
 
 from .controls import make_control, question_text, text
+from .group_list import GroupList, Scope
 from .parts import fixed, fixed_layout
 from .refused import unsupported
 
@@ -68,55 +69,86 @@ class QuestionnaireForm(W.VBox):
             raise InvalidInput(problems, f"The form {_form_name(questionnaire)!r}")
         super().__init__(layout=fixed_layout())  # never hidden on its own
         self.add_class("sonb-form")
-        self.questionnaire = questionnaire
+        self.questionnaire = Q.prepare(questionnaire)
         self.on_change = on_change
         self.on_invalid = on_invalid
         self.problems: dict[str, str] = {}
+        # every field is known by its key, Q.where(path): its linkId, or "group[n].linkId"
         self._controls: dict[str, object] = {}  # in form order
         self._items: dict[str, dict] = {}
         self._errors: dict[str, W.HTML] = {}  # made the first time a field has a problem
         self._boxes: dict[str, W.Widget] = {}
         self._conditional: dict[str, W.Widget] = {}  # the boxes that enableWhen shows or hides
-        self._shown_by: dict[str, tuple[str, ...]] = {}  # linkId -> the enableWhen boxes around it
-        self._read_only: dict[str, object] = {}  # linkId -> the value it keeps
+        self._shown_by: dict[str, tuple[str, ...]] = {}  # key -> the enableWhen boxes around it
+        self._read_only: dict[str, object] = {}  # key -> the value it keeps
         self._message: W.HTML | None = None  # problems of no field: made the first time
         self._quiet = False
-        children = [self._build(item, 3, ()) for item in questionnaire.get("item", [])]
+        self._scope = Scope()
+        children = self._build_all(self.questionnaire.get("item", []), (), self._scope, 3)
         if show_title and questionnaire.get("title"):
             children.insert(0, fixed(W.HTML, f"<h3>{esc(questionnaire['title'])}</h3>"))
         self._top = 1 if show_title and questionnaire.get("title") else 0
         self.children = children
-        self.set_answers(answers or {})
+        self.set_answers(answers if answers else Q.initial_answers(self.questionnaire))
 
     # -- building ---------------------------------------------------------------------
-    def _build(self, item: dict, level: int, around: tuple[str, ...]) -> W.Widget:
+    def _build_all(self, items: list, prefix: tuple, scope: Scope, level: int,
+                   around: tuple[str, ...] = ()) -> list[W.Widget]:
+        return [self._build(item, level, around, prefix, scope) for item in items]
+
+    def _build(self, item: dict, level: int, around: tuple[str, ...], prefix: tuple,
+               scope: Scope) -> W.Widget:
         link_id, kind = item["linkId"], item["type"]
+        key = Q.where((*prefix, link_id))
+        scope.keys.append(key)
         if item.get("enableWhen"):
-            around = (*around, link_id)
+            around = (*around, key)
         # a box that enableWhen hides needs a layout of its own; the others share one
         layout = W.Layout() if item.get("enableWhen") else fixed_layout()
         if kind == "group":
             heading = fixed(W.HTML, f'<h{level} class="sonb-group-title">'
                                     f'{esc(question_text(item))}</h{level}>')
-            parts = [self._build(child, min(level + 1, 5), around) for child in item.get("item", [])]
+            if item.get("repeats"):
+                group = GroupList(
+                    item, prefix, min(level, 4),
+                    lambda items, pre, sc, lv, around=around: self._build_all(items, pre, sc, lv, around),
+                    self._put, self._forget, self._changed)
+                scope.groups[link_id] = group
+                parts = [group.widget]
+            else:
+                parts = [self._build(child, min(level + 1, 5), around, prefix, scope)
+                         for child in item.get("item", [])]
             box = W.VBox([heading, *parts], layout=layout).add_class("sonb-group")
         elif kind == "display":
             box = fixed(W.HTML, f'<p class="sonb-display">{esc(question_text(item))}</p>',
                         layout=layout)
         else:
             control = make_control(item)
-            control.observe(lambda link_id=link_id: self._changed(link_id))
-            self._controls[link_id], self._items[link_id] = control, item
-            self._shown_by[link_id] = around
+            control.observe(lambda key=key: self._changed(key))
+            self._controls[key], self._items[key] = control, item
+            scope.controls[link_id] = (key, control)
+            self._shown_by[key] = around
             box = W.VBox([control.widget], layout=layout).add_class("sonb-item")
-        self._boxes[link_id] = box
+        self._boxes[key] = box
         if item.get("enableWhen"):
-            self._conditional[link_id] = box
+            self._conditional[key] = box
         return box
+
+    def _forget(self, keys: list[str]) -> None:
+        """Drop the fields of a removed instance of a repeating group."""
+        for book in (self._controls, self._items, self._errors, self._boxes, self._conditional,
+                     self._shown_by, self._read_only):
+            for key in keys:
+                book.pop(key, None)
+
+    def _put(self, key: str, control, value) -> None:
+        control.value = value
+        if self._items[key].get("readOnly"):
+            self._read_only[key] = control.value
 
     # -- reading and writing -----------------------------------------------------------
     def _raw(self) -> dict:
-        return {lid: c.value for lid, c in self._controls.items() if c.value is not None}
+        return self._scope.raw()
 
     @property
     def answers(self) -> dict:
@@ -127,17 +159,15 @@ class QuestionnaireForm(W.VBox):
         """Show these answers (unknown linkIds are ignored) without firing on_change."""
         self._quiet = True
         try:
-            for link_id, control in self._controls.items():
-                control.value = answers.get(link_id)
-                if self._items[link_id].get("readOnly"):
-                    self._read_only[link_id] = control.value
+            self._scope.set(answers, self._put)
         finally:
             self._quiet = False
         self._refresh(self.answers)
 
-    def control(self, link_id: str):
-        """The control of one item (tests and views use its `.widget` and `.value`)."""
-        return self._controls[link_id]
+    def control(self, key: str):
+        """The control of one item by its linkId (in a repeating group: "group[n].linkId");
+        tests and views use its `.widget` and `.value`."""
+        return self._controls[key]
 
     # -- reacting ----------------------------------------------------------------------
     def _changed(self, link_id: str | None = None) -> None:
@@ -150,8 +180,12 @@ class QuestionnaireForm(W.VBox):
             finally:
                 self._quiet = False
             return
-        answers = Q.clean_answers(self.questionnaire, self._raw())  # hidden items' answers go
-        problems = Q.validate_answers(self.questionnaire, answers)
+        raw = self._raw()
+        shown = {Q.where(path): on for path, on in Q.shown_paths(self.questionnaire, raw).items()}
+        # hidden items' answers go; keys stay those of the fields (instances are not renumbered)
+        problems = {key: message for key, message in Q.validate_answers(self.questionnaire, raw).items()
+                    if shown.get(key, True)}
+        answers = Q.clean_answers(self.questionnaire, raw)
         invalid = bool(problems)
         if not problems and self.on_change is not None:
             problems = self.on_change(answers) or {}
@@ -165,11 +199,12 @@ class QuestionnaireForm(W.VBox):
         self.problems = dict(problems or {})
         fields = [lid for lid in self._controls if lid in self.problems]  # in form order
         general = {k: v for k, v in self.problems.items() if k not in self._controls}
-        enabled = Q.enabled_items(self.questionnaire, answers)
+        enabled = {Q.where(path): on for path, on in
+                   Q.shown_paths(self.questionnaire, self._raw()).items()}
         # a field with a problem is shown even where enableWhen hides it, so it can be fixed
         forced = {around for lid in fields for around in self._shown_by[lid]}
         for link_id, box in self._conditional.items():
-            box.layout.display = None if enabled[link_id] or link_id in forced else "none"
+            box.layout.display = None if enabled.get(link_id) or link_id in forced else "none"
         for link_id in fields:
             if link_id not in self._errors:
                 self._errors[link_id] = W.HTML("", layout=W.Layout(display="none"))

@@ -23,8 +23,10 @@ def to_response(q: Mapping, answers: Mapping, *, status: str = "completed",
     problems = validate_answers(q, answers)
     if problems:
         raise InvalidInput(problems, f"The answers to {title(q)!r}")
-    response: dict[str, Any] = {"resourceType": "QuestionnaireResponse",
-                                "questionnaire": q["url"], "status": status}
+    response: dict[str, Any] = {"resourceType": "QuestionnaireResponse"}
+    if q.get("url"):
+        response["questionnaire"] = q["url"]
+    response["status"] = status
     if subject:
         response["subject"] = {"reference": subject}
     if authored:
@@ -73,7 +75,7 @@ def read_response(q: Mapping, response: Mapping) -> Reading:
     if not isinstance(response, Mapping) or response.get("resourceType") != "QuestionnaireResponse":
         raise SonbError("This is not a FHIR QuestionnaireResponse.")
     canonical = str(response.get("questionnaire") or "").split("|")[0]
-    if canonical != q["url"]:
+    if canonical != (q.get("url") or canonical):
         raise SonbError(f"These answers belong to another form ({canonical or 'none named'}), "
                         f"not to {title(q)!r}.")
     answers: dict[str, Any] = {}

@@ -104,8 +104,8 @@ def _form_problems(q: Mapping, add) -> None:
                         "this app cannot follow.")
     if q.get("status") not in ("draft", "active", "retired", "unknown"):
         add(WHOLE_FORM, "Its status must be draft, active, retired or unknown.")
-    if not (isinstance(q.get("url"), str) and q["url"].strip()):
-        add(WHOLE_FORM, "It has no url, so its answers could not say which form they belong to.")
+    if "url" in q and not (isinstance(q["url"], str) and q["url"].strip()):
+        add(WHOLE_FORM, "Its url must be text.")
     unknown = sorted(k for k in q if isinstance(k, str) and k not in FORM_KEYS)
     if unknown:
         add(WHOLE_FORM, f"It has parts that are not in a FHIR R4 Questionnaire: {', '.join(unknown)}.")
@@ -494,16 +494,19 @@ def prepare(q: Mapping) -> dict:
     q = copy.deepcopy(dict(q))
     value_sets = _contained_value_sets(q, lambda *_: None)
 
-    def walk(items):
-        for item in items:
-            ref = item.get("answerValueSet")
-            if isinstance(ref, str) and ref in value_sets:
-                item["answerOption"] = [{"valueCoding": dict(c)} for c in value_sets[ref]]
-                del item["answerValueSet"]
-            walk(item.get("item") or [])
-
-    walk(q.get("item") or [])
+    for item in _collect(q.get("item") if isinstance(q.get("item"), list) else [],
+                         lambda *_: None).values():
+        ref = item.get("answerValueSet")
+        if isinstance(ref, str) and ref in value_sets:
+            item["answerOption"] = [{"valueCoding": dict(c)} for c in value_sets[ref]]
+            del item["answerValueSet"]
     return q
+
+
+def items_of(q: Mapping) -> list[dict]:
+    """The well-formed items of a form (a JSON object with a linkId of its own), in order."""
+    items = q.get("item") if isinstance(q, Mapping) else None
+    return list(_collect(items if isinstance(items, list) else [], lambda *_: None).values())
 
 
 def load_standard(q: Any, check: Callable[[Mapping], None] = check_standard) -> dict:

@@ -143,25 +143,25 @@ def test_the_forms_of_sonb_ask_for_nothing_the_renderer_refuses():
 
 
 REFUSED = form(
-    {"linkId": "weight", "type": "quantity", "text": "How much do you weigh?"},
-    item("integer", "slider") | {"linkId": "pain"},
     item("integer", "drop-down") | {"linkId": "age"},  # a list of numbers needs close bounds
     item("date", "text-box") | {"linkId": "when"},
-    item("boolean", repeats=True) | {"linkId": "flags"},
-    item("string", answerValueSet="http://example.org/vs", initial=[{"valueString": "x"}])
-    | {"linkId": "town"},
-    item("choice", answerOption=[{"valueString": "red"}]) | {"linkId": "colour"},
-    item("choice", answerOption=[{"valueCoding": {"code": "a", "display": "A"},
-                                  "initialSelected": True}]) | {"linkId": "first"},
+    item("string", answerValueSet="http://example.org/vs", maxLength=0) | {"linkId": "town"},
+    {"linkId": "far", "type": "choice", "text": "Where?", "answerValueSet": "http://example.org/vs"},
+    item("choice", answerOption=[{"valueString": "red", "valueInteger": 1}]) | {"linkId": "colour"},
     item("string", extension=[{"url": "http://example.org/unknown", "valueString": "x"}])
     | {"linkId": "odd"},
-    item("string", enableWhen=[{"question": "pain", "operator": ">", "answerInteger": 3}])
+    item("string", enableWhen=[{"question": "ghost", "operator": "=", "answerString": "x"}])
     | {"linkId": "why"},
-    item("string", enableWhen=[{"question": "later", "operator": "exists", "answerBoolean": True}])
-    | {"linkId": "before"},
-    item("string") | {"linkId": "later"},
+    item("string", enableWhen=[{"question": "age", "operator": "=", "answerString": "3"},
+                               {"question": "age", "operator": "~", "answerInteger": 3}])
+    | {"linkId": "kind"},
+    item("string", enableWhen=[{"question": "b", "operator": "exists", "answerBoolean": True}])
+    | {"linkId": "a"},
+    item("string", enableWhen=[{"question": "a", "operator": "exists", "answerBoolean": True}])
+    | {"linkId": "b"},
     {"linkId": "table", "type": "group", "text": "A table", "repeats": True,
      "extension": [control("table")], "item": [item("string") | {"linkId": "cell"}]},
+    item("string") | {"linkId": "later"},
     item("text") | {"linkId": "later"},
     modifierExtension=[{"url": "http://example.org/must-understand", "valueBoolean": True}],
 )
@@ -169,29 +169,55 @@ REFUSED = form(
 
 def test_every_feature_the_renderer_does_not_honour_is_refused_and_listed():
     found = unsupported(REFUSED)
-    assert set(found) == {WHOLE_FORM, "weight", "pain", "age", "when", "flags", "town", "colour",
-                          "first", "odd", "why", "before", "table", "later"}
-    assert "'quantity'" in found["weight"]
-    assert "'slider'" in found["pain"] and "drop-down, text-box" in found["pain"]
+    assert set(found) == {WHOLE_FORM, "age", "when", "town", "far", "colour", "odd", "why",
+                          "kind", "a", "b", "table", "later"}
     assert "minValue" in found["age"]
     assert "'text-box'" in found["when"]
-    assert "repeats" in found["flags"]
-    assert "answerValueSet" in found["town"] and "initial" in found["town"]
-    assert "valueCoding" in found["colour"] and "valueCoding" in found["first"]
+    assert "answerValueSet" in found["town"] and "maxLength" in found["town"]  # both listed
+    assert "offline" in found["far"]
+    assert "exactly one value" in found["colour"]
     assert "http://example.org/unknown" in found["odd"]
-    assert "'>'" in found["why"]
-    assert "'later'" in found["before"] and "earlier" in found["before"]
-    assert "repeating" in found["table"] and "'table'" in found["table"]
+    assert "'ghost'" in found["why"]
+    assert "answerString" in found["kind"] and "'~'" in found["kind"]  # every condition
+    assert "circle" in found["a"] and "circle" in found["b"]
+    assert "'table'" in found["table"]
     assert "more than one item" in found["later"].lower()
     assert "modifierExtension" in found[WHOLE_FORM]
     assert all(message.strip() and message[0].isupper() for message in found.values())
+
+
+def test_the_standard_features_the_old_renderer_refused_are_shown():
+    """Each of these alone made the first renderer refuse the whole form."""
+    accepted = form(
+        item("integer") | {"linkId": "pain"},
+        item("choice", answerOption=[{"valueString": "red"}, {"valueString": "blue"}])
+        | {"linkId": "colour"},
+        item("choice", answerOption=[{"valueCoding": {"code": "a"}, "initialSelected": True},
+                                     {"valueCoding": {"code": "b", "display": "B"}}])
+        | {"linkId": "first"},
+        item("string", enableWhen=[{"question": "pain", "operator": ">", "answerInteger": 3}])
+        | {"linkId": "why"},
+        item("string", enableWhen=[{"question": "later", "operator": "exists",
+                                    "answerBoolean": True}]) | {"linkId": "before"},
+        item("string") | {"linkId": "later"},
+        item("string") | {"linkId": "a/b:c"},
+        {"linkId": "meds", "type": "group", "text": "A medicine", "repeats": True,
+         "item": [item("string") | {"linkId": "name"}]},
+    )
+    assert unsupported(accepted) == {}
+    shown = QuestionnaireForm(accepted)
+    assert shown.answers == {"first": "a"}  # initialSelected
+    shown.control("pain").widget.value = "4"
+    assert shown._conditional["why"].layout.display is None
+    shown.control("pain").widget.value = "2"
+    assert shown._conditional["why"].layout.display == "none"
 
 
 def test_a_form_with_unsupported_features_cannot_be_built():
     with pytest.raises(InvalidInput) as refused:
         QuestionnaireForm(REFUSED)
     assert refused.value.problems == unsupported(REFUSED)
-    assert str(refused.value).startswith("The form 'Test form' has 14 problem(s)")
+    assert str(refused.value).startswith("The form 'Test form' has 13 problem(s)")
 
 
 def test_make_control_refuses_an_item_it_cannot_show():
