@@ -71,10 +71,12 @@ def _export_fhir(args) -> int:
 
 def _import_fhir(args) -> int:
     from . import casefile
-    from .fhir import case_from_fhir_bundle, read_fhir_bundle
+    from .fhir import import_fhir_bundle, read_fhir_bundle
 
     case = casefile.read(args.case_file)
-    updated = case_from_fhir_bundle(read_fhir_bundle(args.bundle), case)
+    updated, left_out = import_fhir_bundle(read_fhir_bundle(args.bundle), case)
+    for where, why in left_out.items():  # names and reasons only: never the answer itself
+        print(f"Left out ({where}): {why}", file=sys.stderr)
     try:
         return _wrote(casefile.write(updated, args.output))
     except OSError as exc:

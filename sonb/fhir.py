@@ -11,12 +11,12 @@ import json
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import i18n
 from . import questionnaire as qn
 from .casefile import MAX_BYTES
-from .errors import SonbError
+from .errors import InvalidInput, SonbError
 from .binding import BINDINGS, OPINION, Binding, Target, switch_opinion_form
 from .model import Case, DecisionKind
 from .pdf import _write_bytes
@@ -92,6 +92,25 @@ def case_from_fhir_bundle(bundle: Mapping, case: Case) -> Case:
     entry, for a Bundle that is not sonb's, comes from another case, or holds answers that do
     not fit; `case` is never changed.
     """
+    return _import_bundle(bundle, case, None)
+
+
+class BundleImport(NamedTuple):
+    """A case with the answers of a Bundle that fit, and `left_out`: each answer that did not
+    ("entry n: linkId" -> why)."""
+
+    case: Case
+    left_out: dict[str, str]
+
+
+def import_fhir_bundle(bundle: Mapping, case: Case) -> BundleImport:
+    """Like `case_from_fhir_bundle`, but an answer that does not fit is left out and named,
+    and the others are kept. A Bundle that is not this case's is still refused whole."""
+    left_out: dict[str, str] = {}
+    return BundleImport(_import_bundle(bundle, case, left_out), left_out)
+
+
+def _import_bundle(bundle: Mapping, case: Case, left_out: dict[str, str] | None) -> Case:
     resources = _bundle_resources(bundle, case)
     seen: set[str] = set()
     for n, resource in enumerate(resources, 1):
@@ -100,7 +119,11 @@ def case_from_fhir_bundle(bundle: Mapping, case: Case) -> Case:
         if part in seen:
             raise _error("twice", n=n)
         seen.add(part)
-        case = _at_entry(n, _import_response, case, binding, target, resource)
+        found: dict[str, str] = {}
+        case = _at_entry(n, _import_response, case, binding, target, resource,
+                         None if left_out is None else found)
+        if left_out is not None:
+            left_out.update({f"entry {n}: {where}": why for where, why in found.items()})
     return case
 
 
@@ -158,12 +181,23 @@ def _target(resource: Mapping, case: Case) -> tuple[Binding, Target]:
     return binding, target or None
 
 
-def _import_response(case: Case, binding: Binding, target: Target, resource: Mapping) -> Case:
-    """The case with the response's answers written through its binding."""
+def _import_response(case: Case, binding: Binding, target: Target, resource: Mapping,
+                     left_out: dict[str, str] | None) -> Case:
+    """The case with the response's answers written through its binding; all or nothing,
+    unless `left_out` is given: then what does not fit goes there and the rest is kept."""
     if binding is OPINION:
         kind = _form_kind(resource)
         case = switch_opinion_form(case, target, kind).case
-    return binding.write(case, target, qn.from_response(binding.form(case, target), resource))
+    form = binding.form(case, target)
+    if left_out is None:
+        return binding.write(case, target, qn.from_response(form, resource))
+    answers, problems = qn.read_response(form, resource)
+    left_out.update(problems)
+    try:
+        return binding.write(case, target, answers)
+    except InvalidInput as exc:  # answers the case's model does not take: leave them out
+        left_out.update(exc.problems)
+        return binding.write(case, target, {k: v for k, v in answers.items() if k not in exc.problems})
 
 
 def _form_kind(resource: Mapping) -> DecisionKind:

@@ -232,3 +232,22 @@ def test_missing_bundle_file_and_wrong_suffix(case, tmp_path):
         read_fhir_bundle(tmp_path / "nope.json")
     with pytest.raises(SonbError, match="End the name bundle.xml with .json"):
         write_fhir_bundle(case, tmp_path / "bundle.xml")
+
+
+@pytest.mark.parametrize("name", ["wrong value kind", "too long"])
+def test_an_answer_that_does_not_fit_is_left_out_and_named_and_the_rest_kept(case, name):
+    """The first import dropped every answer of a Bundle when one of them did not fit."""
+    from sonb.fhir import import_fhir_bundle
+
+    bundle = BAD_BUNDLES[name][0](case)
+    diagnosis = next(i for i in _opinion(bundle)["item"] if i["linkId"] == "diagnosis")
+    diagnosis["answer"] = [{"valueString": "A slipped disc, in new words"}]
+    kept, left_out = import_fhir_bundle(bundle, case)
+    assert len(left_out) == 1
+    where, why = next(iter(left_out.items()))
+    assert where.startswith("entry 11: ") and why
+    hughes = [o for o in kept.opinions if o.clinician_id == "dr-hughes"][-1]
+    assert hughes.diagnosis == "A slipped disc, in new words"  # the rest of the entry is kept
+    assert kept.plan == case.plan and kept.choice == case.choice
+    with pytest.raises(SonbError):
+        case_from_fhir_bundle(bundle, case)  # the all-or-nothing import still refuses it
