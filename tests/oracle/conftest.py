@@ -28,7 +28,8 @@ def lforms_server():
 @pytest.fixture(scope="session")
 def lforms(browser, lforms_server):  # noqa: F811 (the fixture imported above)
     """LHC-Forms on one page for the session (lforms.LFormsPage): render(questionnaire,
-    response=None), enabled_paths(), all_paths(), response()."""
+    response=None), enabled_paths(), all_paths(), response(),
+    set_answer(path, text) for text boxes."""
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     oracle = LFormsPage(page, Watch(page, "127.0.0.1"), lforms_server.url)

@@ -11,6 +11,7 @@ with LHC-Forms' own API:
   the form's `onFormReady` event.
 - response: `LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', el)`.
 - enabled_paths: see `LFormsPage.enabled_paths`: read from LHC-Forms' form data, not the DOM.
+- set_answer: types into the item's text box (its element id from the form data's itemList).
 
 The page may ask nothing of any host but 127.0.0.1, and may log no console error: `check`
 fails otherwise (the fixture calls it after each test).
@@ -61,6 +62,24 @@ window.oracle = {
       });
     };
     return walk(LForms.Util.getUserData(oracle.el(), false, false, noDisabled).itemsData);
+  },
+  // the element id LHC-Forms gives the input of the item at `path` (see LFormsPage.set_answer)
+  elementId(path) {
+    const want = path.filter(p => typeof p === 'string');
+    const index = {};
+    for (let i = 0; i + 1 < path.length; i++) if (typeof path[i + 1] === 'number') index[path[i]] = path[i + 1];
+    const form = LForms.Util._getFormObjectInScope(oracle.el());
+    const found = form.itemList.find(it => {
+      if (it.linkId !== want[want.length - 1]) return false;
+      for (let up = it._parentItem; up && up.linkId; up = up._parentItem) {
+        if (up.linkId in index) {
+          const same = up._parentItem.items.filter(s => s.linkId === up.linkId);
+          if (same.indexOf(up) !== index[up.linkId]) return false;
+        }
+      }
+      return true;
+    });
+    return found ? found._elementId : null;
   },
 };
 </script>
@@ -178,6 +197,16 @@ class LFormsPage:
         """LHC-Forms' QuestionnaireResponse (R4) for what it shows now (None when it gives
         none: it returns null, e.g., when an integer field holds text)."""
         return self.page.evaluate("oracle.response()")
+
+    def set_answer(self, path: tuple, value: str | int | float) -> None:
+        """Type `value` into the text box of the item at `path` as a person would, then leave
+        it (Tab). Only for items LHC-Forms shows as a text box (string, text, integer,
+        decimal); choices, booleans and dates are not supported here."""
+        element_id = self.page.evaluate("path => oracle.elementId(path)", list(path))
+        assert element_id, f"LHC-Forms shows no item at {path}"
+        box = self.page.locator(f"#form [id='{element_id}']")
+        box.fill(str(value))
+        box.press("Tab")
 
     def check(self) -> None:
         """Fail on a request to another host or a console or page error since the last check."""

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.browser
 # meets one today: they have no enableWhen on a date, no integer item, and the answers sent
 # keep to maxLength (LHC-Forms exports values that break maxLength/maxValue when typed in;
 # `=`/`!=` on an answered date is never true in it; getFormFHIRData returns null when an
-# integer field holds text).
+# integer field holds text). test_lforms_known_bugs.py shows each of them on a small form.
 KNOWN_LFORMS_BUGS: dict[tuple[str, str], str] = {}
 
 
