@@ -24,7 +24,7 @@ from .items import (ASPECT_SYSTEM, ASPECTS, CODE_SYSTEM, FORM_FOR_KIND, ITEM_CON
                     options, questions, title, values_of)
 from .response import Reading, from_response, read_response, to_response
 from .schema import ITEM_KEYS, check, fhir_id, load, names
-from .standard import WHOLE_FORM, check_standard, load_standard, prepare
+from .standard import WHOLE_FORM, check_standard, load_standard, prepare, read_form_file
 from .values import initial_answers, value_range
 
 __all__ = [
@@ -36,5 +36,5 @@ __all__ = [
     "is_blank", "is_question", "iter_items", "questions", "title", "values_of", "from_response",
     "to_response", "ITEM_KEYS", "check", "fhir_id", "load", "names", "where", "enabled_paths",
     "shown_paths", "walk_answers", "Option", "options", "Reading", "read_response", "WHOLE_FORM",
-    "check_standard", "load_standard", "prepare", "initial_answers", "value_range",
+    "check_standard", "load_standard", "prepare", "read_form_file", "initial_answers", "value_range",
 ]

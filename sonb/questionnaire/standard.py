@@ -11,6 +11,7 @@ sonb's own forms also follow house rules (`schema.check`), which are not limits 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -515,3 +516,28 @@ def load_standard(q: Any, check: Callable[[Mapping], None] = check_standard) -> 
         raise SonbError("A form must be a JSON object.")
     check(q)
     return prepare(q)
+
+
+MAX_FORM_BYTES = 2 * 1024 * 1024
+
+
+def read_form_file(path) -> dict:
+    """A Questionnaire from a JSON file of one's own (another tool's, a published one), checked
+    with every problem listed (InvalidInput) and made ready to show."""
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FORM_BYTES + 1)
+    except OSError as exc:
+        raise SonbError(f"The form file {path.name} cannot be read "
+                        f"({exc.strerror or type(exc).__name__}).") from None
+    if len(raw) > MAX_FORM_BYTES:
+        raise SonbError(f"The form file {path.name} is larger than "
+                        f"{MAX_FORM_BYTES // (1024 * 1024)} MB, so it is not read.")
+    try:
+        found = json.loads(raw.decode("utf-8-sig"))
+    except (ValueError, RecursionError):
+        raise SonbError(f"The form file {path.name} is not JSON.") from None
+    return load_standard(found)
