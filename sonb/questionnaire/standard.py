@@ -490,8 +490,10 @@ def _circles(q: Mapping, every: Mapping) -> list[str]:
 # -- ready to show -------------------------------------------------------------------------------
 
 def prepare(q: Mapping) -> dict:
-    """A copy of a checked form with each contained answerValueSet turned into answerOptions
-    (so every layer reads choices from one place)."""
+    """A checked form with each contained answerValueSet turned into answerOptions, so every
+    layer reads choices from one place: a copy, or the form itself when it contains none."""
+    if not q.get("contained"):
+        return q
     q = copy.deepcopy(dict(q))
     value_sets = _contained_value_sets(q, lambda *_: None)
 
