@@ -140,8 +140,8 @@ def compare(item: Mapping, value: Any, key: str, expected: Any) -> int | None:
                         and value == expected.get("reference"))
         return 0 if same else None
     a, b = _ordered(value, key), _ordered(expected, key)
-    if a is None or b is None:
-        return None
+    if a is None or b is None or (isinstance(a, tuple) and a[0] != b[0]):
+        return None  # not of one kind, or a date of another precision
     try:
         return (a > b) - (a < b)
     except TypeError:
@@ -160,7 +160,7 @@ def _ordered(value: Any, key: str) -> Any:
         return value
     if key == "answerTime":
         try:
-            return (dt.time.fromisoformat(value),)
+            return ("time", dt.time.fromisoformat(value))
         except ValueError:
             return None
     return _moment(value)
