@@ -26,6 +26,8 @@ import pytest
 
 from sonb import questionnaire as Q
 
+from fhir_trees import normal
+
 pytestmark = pytest.mark.browser
 
 # Known bugs of LHC-Forms 40.1.3 that these forms could meet: (form, case label) -> reason.
@@ -156,34 +158,6 @@ def _param(case: Case):
     reason = KNOWN_LFORMS_BUGS.get((case.form, case.label))
     marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
     return pytest.param(case, id=case.id, marks=marks)
-
-
-# -- comparing responses -------------------------------------------------------------------
-
-def _value(entry: dict) -> tuple:
-    (key,) = [k for k in entry if k.startswith("value")]
-    value = entry[key]
-    if key == "valueCoding":
-        value = (value.get("system"), value.get("code"))
-    return key, value
-
-
-def tree(items: list | None, q_items: dict) -> list:
-    """A response's items as (linkId, answers, children): no texts or displays; the answers of
-    a repeating question in a fixed order (FHIR gives their order no meaning there)."""
-    out = []
-    for node in items or []:
-        answers = [_value(a) for a in node.get("answer") or []]
-        if q_items.get(node["linkId"], {}).get("repeats") is True:
-            answers.sort(key=repr)
-        out.append((node["linkId"], answers, tree(node.get("item"), q_items)))
-    return out
-
-
-def normal(response: dict, q: dict) -> dict:
-    return {"resourceType": response.get("resourceType"),
-            "questionnaire": str(response.get("questionnaire", "")).split("|")[0],
-            "items": tree(response.get("item"), {i["linkId"]: i for i in _items(q)})}
 
 
 # -- the tests -----------------------------------------------------------------------------
