@@ -9,14 +9,20 @@ import datetime as dt
 
 import ipywidgets as W
 import pytest
+from sonb.widgets.controls import (
+    CONTROLS,
+    DEFAULT_CONTROL,
+    ITEM_CONTROL,
+    UNIT,
+    control_key,
+    control_problems,
+    make_control,
+)
+from widget_tree import XSS, XSS_ESCAPED, html_values, walk
 
 from sonb import questionnaire as Q
 from sonb._datafiles import texts
 from sonb.questionnaire.values import MAX_ATTACHMENT, check_single
-from sonb.widgets.controls import CONTROLS, DEFAULT_CONTROL, ITEM_CONTROL, UNIT, control_key
-from sonb.widgets.controls import control_problems, make_control
-
-from widget_tree import XSS, XSS_ESCAPED, html_values, walk
 
 FORM_TEXT = texts("ui")["form"]
 CODINGS = [{"valueCoding": {"code": "a", "display": "Apple"}}, {"valueInteger": 3},
@@ -233,7 +239,7 @@ def test_a_quantity_has_the_items_unit():
 def upload(name: str, data: bytes, kind: str = "text/plain") -> tuple:
     """FileUpload.value as ipywidgets 8 gives it: a tuple of dicts, content a memoryview."""
     return ({"name": name, "type": kind, "size": len(data), "content": memoryview(data),
-             "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)},)
+             "last_modified": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)},)
 
 
 def test_an_uploaded_file_is_the_attachment_and_remove_takes_it_away():
