@@ -86,8 +86,9 @@ def test_the_registry_picks_the_control(given, key, widget_class):
     assert built.value is None  # every control starts unanswered
 
 
-def test_every_entry_of_the_registry_is_picked_by_some_item():
-    assert {p[2] for p in PICKS} == set(CONTROLS)
+def test_the_picks_above_are_entries_of_the_registry():
+    """(test_controls_types.py builds an item for every entry and checks each one is picked.)"""
+    assert {p[2] for p in PICKS} <= set(CONTROLS)
 
 
 def test_a_new_control_is_one_entry(monkeypatch):
