@@ -28,6 +28,12 @@ def style_widget() -> W.HTML:
     return W.HTML(f"<style>{css}</style>", layout=W.Layout(display="none"))
 
 
+def styled(*widgets: W.Widget) -> W.VBox:
+    """Widgets shown outside the app (a navigator's own form in JupyterLab) with the app's look:
+    its stylesheet, and the frame its styles apply in."""
+    return W.VBox([style_widget(), *widgets]).add_class("sonb-app")
+
+
 def html(text: str, tag: str = "p", css: str = "") -> W.HTML:
     """Escaped text in one HTML element (a fixed text: it shares its layout and style)."""
     cls = f' class="{esc(css)}"' if css else ""
