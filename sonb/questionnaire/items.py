@@ -145,7 +145,8 @@ def option_of(option: Any) -> Option | None:
 def options(item: Mapping) -> list[Option]:
     """The item's answerOptions, in form order (malformed ones skipped; a form that has any
     is refused at load, see `standard`)."""
-    found = [option_of(o) for o in item.get("answerOption") or []]
+    offered = item.get("answerOption")
+    found = [option_of(o) for o in offered] if isinstance(offered, list) else []
     return [o for o in found if o is not None]
 
 
@@ -156,8 +157,10 @@ def choice_codes(item: Mapping) -> dict[str, dict]:
 
 def int_range(item: Mapping) -> tuple[int | None, int | None]:
     """The (minValue, maxValue) of an integer item; None where it sets none."""
-    found = {ext.get("url"): ext.get("valueInteger")
-             for ext in item.get("extension") or [] if isinstance(ext, Mapping)}
+    extensions = item.get("extension")
+    found = {ext["url"]: ext.get("valueInteger")
+             for ext in extensions if isinstance(ext, Mapping) and isinstance(ext.get("url"), str)
+             } if isinstance(extensions, list) else {}
     return found.get(MIN_VALUE), found.get(MAX_VALUE)
 
 

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ..errors import InvalidInput, SonbError
+from ..i18n import localized
 from .items import (ITEM_CONTROL, ITEM_TYPES, MAX_VALUE, MIN_VALUE, OPERATORS, OPTION_KEYS,
-                    OPTION_TYPE, ORDERED, QUESTION_TYPES, option_of)
+                    ORDERED, QUESTION_TYPES, one_of, option_of)
 from .values import RANGE_KEYS, BadValue, check_single, from_fhir, value_range
 
 WHOLE_FORM = "(whole form)"
@@ -111,7 +112,7 @@ def _form_problems(q: Mapping, add) -> None:
     if unknown:
         add(WHOLE_FORM, f"It has parts that are not in a FHIR R4 Questionnaire: {', '.join(unknown)}.")
     for ext in _extensions(q, add, WHOLE_FORM):
-        if ext.get("url") not in QUIET_EXTENSIONS:
+        if not one_of(ext.get("url"), QUIET_EXTENSIONS):
             add(WHOLE_FORM, f"It has an extension this app does not know: {ext.get('url')}.")
 
 
@@ -332,7 +333,7 @@ def _extension_problems(item: Mapping, kind: str) -> Iterator[str]:
             concept = ext.get("valueCodeableConcept")
             if not isinstance(concept, Mapping) or not isinstance(concept.get("coding"), list):
                 found.append("Its itemControl must be a valueCodeableConcept with a coding.")
-        elif url not in QUIET_EXTENSIONS:
+        elif not one_of(url, QUIET_EXTENSIONS):
             found.append(f"It has an extension this app does not know: {url}.")
     yield from found
     if not found and kind in RANGE_FOR:
@@ -344,9 +345,7 @@ def _extension_problems(item: Mapping, kind: str) -> Iterator[str]:
             pass
 
 
-_RANGE_TYPE = {"valueInteger": "integer", "valueDecimal": "decimal", "valueDate": "date",
-               "valueDateTime": "dateTime", "valueTime": "time"}
-assert set(_RANGE_TYPE) == set(RANGE_KEYS)
+_RANGE_TYPE = dict(zip(RANGE_KEYS, ("integer", "decimal", "date", "dateTime", "time")))
 
 
 def _enable_problems(item: Mapping, every: Mapping, value_sets: Mapping) -> Iterator[str]:
@@ -377,12 +376,12 @@ def _condition_problem(item: Mapping, condition: Any, every: Mapping,
     target = every.get(question) if isinstance(question, str) else None
     if target is None:
         return f"It depends on {question!r}, which is not an item of this form."
-    if target.get("type") not in QUESTION_TYPES:
+    if not one_of(target.get("type"), QUESTION_TYPES):
         return f"It depends on {question!r}, which takes no answer."
     if question == item["linkId"]:
         return "Its enableWhen depends on its own answer."
     operator = condition.get("operator")
-    if operator not in OPERATORS:
+    if not one_of(operator, OPERATORS):
         return (f"It uses the operator {operator!r}; FHIR's are exists, =, !=, >, <, >= "
                 "and <=.")
     keys = [k for k in condition if isinstance(k, str) and k.startswith("answer")]
@@ -405,7 +404,7 @@ def _enable_keys(target: Mapping, value_sets: Mapping) -> set[str]:
     kind = target["type"]
     if kind not in ("choice", "open-choice"):
         return ENABLE_FOR[kind]
-    kinds = {k for o in target.get("answerOption") or [] if isinstance(o, Mapping)
+    kinds = {k for o in _list(target.get("answerOption")) if isinstance(o, Mapping)
              for k in OPTION_KEYS if k in o}
     if "answerValueSet" in target:
         kinds.add("valueCoding")
@@ -439,9 +438,14 @@ def _condition_value_problem(target: Mapping, key: str, value: Any, question: st
 
 def _target_codings(target: Mapping, value_sets: Mapping) -> list[Mapping]:
     if "answerValueSet" in target:
-        return value_sets.get(target["answerValueSet"], [])
-    return [o["valueCoding"] for o in target.get("answerOption") or []
+        ref = target["answerValueSet"]
+        return value_sets.get(ref, []) if isinstance(ref, str) else []
+    return [o["valueCoding"] for o in _list(target.get("answerOption"))
             if isinstance(o, Mapping) and isinstance(o.get("valueCoding"), Mapping)]
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _known(link: Any, every: Mapping) -> bool:
@@ -460,7 +464,8 @@ def _circles(q: Mapping, every: Mapping) -> list[str]:
             link = item["linkId"]
             if parent:
                 depends[link].add(parent)
-            for c in item.get("enableWhen") or []:
+            conditions = item.get("enableWhen")
+            for c in conditions if isinstance(conditions, list) else []:
                 if isinstance(c, Mapping) and _known(c.get("question"), every):
                     depends[link].add(c["question"])
             if isinstance(item.get("item"), list):
@@ -513,11 +518,12 @@ def items_of(q: Mapping) -> list[dict]:
 
 
 def load_standard(q: Any, check: Callable[[Mapping], None] = check_standard) -> dict:
-    """A form from another tool, checked (every problem listed) and prepared."""
+    """A form from another tool, checked (every problem listed), prepared, and in the current
+    language where it carries translations (`sonb.i18n.localized`)."""
     if not isinstance(q, Mapping):
         raise SonbError("A form must be a JSON object.")
     check(q)
-    return prepare(q)
+    return localized(prepare(q))
 
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

@@ -39,7 +39,8 @@ def message(key: str, **values: Any) -> str:
 def value_range(item: Mapping) -> tuple[Any, Any]:
     """The item's (minValue, maxValue) extension values; None where it sets none."""
     found: dict[str, Any] = {}
-    for ext in item.get("extension") or []:
+    extensions = item.get("extension")
+    for ext in extensions if isinstance(extensions, list) else []:
         if isinstance(ext, Mapping) and ext.get("url") in (MIN_VALUE, MAX_VALUE):
             value = next((ext[k] for k in RANGE_KEYS if k in ext), None)
             found[ext["url"]] = value
@@ -52,12 +53,15 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _in_range(item: Mapping, value: Any, key: Any = lambda v: v) -> str | None:
+def _in_range(item: Mapping, value: Any) -> str | None:
     lo, hi = value_range(item)
+    if isinstance(value, str):  # a date: a bound counts at the value's own precision
+        lo, hi = (b[:len(value)] if isinstance(b, str) and len(b) >= len(value) else None
+                  for b in (lo, hi))
     try:
-        low = lo is not None and key(value) < key(lo)
-        high = hi is not None and key(value) > key(hi)
-    except (TypeError, ValueError):
+        low = lo is not None and value < lo
+        high = hi is not None and value > hi
+    except TypeError:
         return None  # a range of another kind: `standard` refuses such a form
     if not (low or high):
         return None
@@ -100,16 +104,7 @@ def _check_date(item, value):
         dt.date.fromisoformat(value if len(value) == 10 else (value + "-01-01")[:10])
     except ValueError:
         return message("no_such_date")
-    return _in_range(item, value, _same_precision(value))
-
-
-def _same_precision(value: str):
-    """A key that compares a range bound only at the value's own precision."""
-    return lambda v: v[:len(value)] if isinstance(v, str) and len(v) >= len(value) else _never()
-
-
-def _never():
-    raise ValueError("other precision")
+    return _in_range(item, value)
 
 
 def _check_date_time(item, value):
@@ -120,7 +115,7 @@ def _check_date_time(item, value):
             dt.date.fromisoformat(value[:10])
         except ValueError:
             return message("no_such_date")
-    return _in_range(item, value, _same_precision(value))
+    return _in_range(item, value)
 
 
 def _check_time(item, value):
