@@ -180,6 +180,39 @@ def _radio(label: str, options: list) -> _Control:
     return _Control(_labelled(W.RadioButtons, label, options=options, value=None))
 
 
+class _Tick(_Callbacks):
+    """A yes/no question as one checkbox (itemControl check-box). Unanswered until it is
+    ticked, unticked or given an answer: an untouched box is no answer, not "no"."""
+
+    def __init__(self, item: dict):
+        self.widget = _labelled(W.Checkbox, _label(item), value=False, indent=False)
+        self.focus_widget = self.widget
+        self._answered = False
+        self._quiet = False
+        self.widget.observe(self._clicked, names="value")
+
+    def _clicked(self, _change) -> None:
+        if not self._quiet:
+            self._answered = True
+            self._notify()
+
+    @property
+    def value(self):
+        return self.widget.value if self._answered else None
+
+    @value.setter
+    def value(self, answer) -> None:
+        self._quiet = True
+        try:
+            self.widget.value = answer is True
+        finally:
+            self._quiet = False
+        self._answered = isinstance(answer, bool)
+
+    def disable(self) -> None:
+        self.widget.disabled = True
+
+
 def _drop_down(label: str, options: list) -> _Control:
     """A list with a blank first entry ("no answer"); its <label for> names it."""
     return _Control(_labelled(W.Dropdown, label, options=[(text("blank"), None), *options]))
@@ -432,10 +465,12 @@ class _Picker(_Control):
     """A date, date-time or time picker. A valid answer it cannot show (a date of only a year,
     or a year and month; a dateTime without a time) is kept unchanged, and shown after the
     question's words, until the patient picks another; one that is no such value (Feb 30) is
-    not kept."""
+    not kept. An answer shown and not changed comes back as it was written (a dateTime keeps
+    its own offset, not the picker's UTC)."""
 
     def __init__(self, item: dict, picker: type, to_answer, from_answer):
         self._kind, self._words, self._kept = item["type"], _label(item), None
+        self._given: tuple = (None, None)  # (the answer set, the picker's value for it)
         super().__init__(_labelled(picker, self._words, value=None), to_answer, _parsed(from_answer))
         self.widget.observe(lambda _c: self._keep(None), names=["value", "bad_input"])
 
@@ -452,13 +487,19 @@ class _Picker(_Control):
     def value(self):
         if self.widget.bad_input:
             return self.widget.bad_input
-        return self._kept if self._kept is not None else super().value
+        if self._kept is not None:
+            return self._kept
+        answer, shown = self._given
+        if shown is not None and self.widget.value == shown:
+            return answer
+        return super().value
 
     @value.setter
     def value(self, answer) -> None:
         shown = None if answer is None else self._from(answer)
         self.widget.bad_input = ""
         self.widget.value = shown
+        self._given = (answer, shown)
         valid = answer is not None and not check_single({"type": self._kind}, answer)
         self._keep(answer if shown is None and valid else None)
 
@@ -724,6 +765,7 @@ SINGLE: dict[tuple[str, str | None], Renderer] = {
     ("url", "text-box"): Renderer(_one_line),
     ("boolean", "radio-button"): Renderer(lambda item: _radio(_label(item), _yes_no())),
     ("boolean", "drop-down"): Renderer(lambda item: _drop_down(_label(item), _yes_no())),
+    ("boolean", "check-box"): Renderer(_Tick),
     ("choice", "radio-button"): Renderer(lambda item: _radio(_label(item), _choices(item))),
     ("choice", "drop-down"): Renderer(lambda item: _drop_down(_label(item), _choices(item))),
     ("choice", "autocomplete"): Renderer(_Typed),

@@ -89,7 +89,7 @@ class QuestionnaireForm(W.VBox):
             children.insert(0, fixed(W.HTML, f"<h3>{esc(questionnaire['title'])}</h3>"))
         self._top = 1 if show_title and questionnaire.get("title") else 0
         self.children = children
-        self.set_answers(answers if answers else Q.initial_answers(self.questionnaire))
+        self.set_answers(Q.initial_answers(self.questionnaire) if answers is None else answers)
 
     # -- building ---------------------------------------------------------------------
     def _build_all(self, items: list, prefix: tuple, scope: Scope, level: int,

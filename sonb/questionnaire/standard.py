@@ -257,7 +257,7 @@ def _question_problems(item: Mapping, kind: str, value_sets: Mapping) -> Iterato
         elif not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
             yield "Its maxLength must be a whole number of at least 1."
     yield from _option_problems(item, kind, value_sets)
-    yield from _initial_problems(item, kind)
+    yield from _initial_problems(item, kind, value_sets)
 
 
 def _option_problems(item: Mapping, kind: str, value_sets: Mapping) -> Iterator[str]:
@@ -292,18 +292,32 @@ def _option_problems(item: Mapping, kind: str, value_sets: Mapping) -> Iterator[
         yield "It picks more than one choice at the start, but takes only one answer."
 
 
-def _initial_problems(item: Mapping, kind: str) -> Iterator[str]:
+def _in_value_set(entry: Any, codes: set) -> bool:
+    coding = entry.get("valueCoding") if isinstance(entry, Mapping) else None
+    if not isinstance(coding, Mapping):
+        return False
+    return (coding.get("system"), coding.get("code")) in codes or (
+        coding.get("system") is None and coding.get("code") in {code for _s, code in codes})
+
+
+def _initial_problems(item: Mapping, kind: str, value_sets: Mapping) -> Iterator[str]:
     initial = item.get("initial")
     if initial is None:
         return
     if not isinstance(initial, list) or not initial:
         yield "Its initial must be a list of values."
         return
-    if "answerOption" in item or "answerValueSet" in item:
-        yield "A question with choices marks its first answer with initialSelected, not initial."
+    if "answerOption" in item:
+        yield "A question with answerOptions marks its first answer with initialSelected, not initial."
         return
     if len(initial) > 1 and not item.get("repeats"):
         yield "It has several initial values, but takes only one answer."
+    if "answerValueSet" in item:
+        codes = {(c.get("system"), c.get("code")) for c in value_sets.get(item["answerValueSet"], [])
+                 } if isinstance(item["answerValueSet"], str) else set()
+        if codes and any(not _in_value_set(entry, codes) for entry in initial):
+            yield "Its initial value is not one of the codes of its answerValueSet."
+        return
     for entry in initial:
         try:
             from_fhir(item, entry)
@@ -505,8 +519,14 @@ def prepare(q: Mapping) -> dict:
     for item in _collect(q.get("item") if isinstance(q.get("item"), list) else [],
                          lambda *_: None).values():
         ref = item.get("answerValueSet")
-        if isinstance(ref, str) and ref in value_sets:
-            item["answerOption"] = [{"valueCoding": dict(c)} for c in value_sets[ref]]
+        if isinstance(ref, str) and ref in value_sets and "answerOption" not in item:
+            picked = [e.get("valueCoding") for e in item.pop("initial", None) or []
+                      if isinstance(e, Mapping)]
+            item["answerOption"] = [
+                {"valueCoding": dict(c), **({"initialSelected": True} if any(
+                    isinstance(p, Mapping) and p.get("code") == c.get("code")
+                    and p.get("system") in (None, c.get("system")) for p in picked) else {})}
+                for c in value_sets[ref]]
             del item["answerValueSet"]
     return q
 

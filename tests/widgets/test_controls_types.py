@@ -82,7 +82,7 @@ def test_every_entry_starts_unanswered_and_gives_back_the_answer_set(given):
     first, second = (7, 3) if kind in ("integer", "decimal") else (SAMPLE[kind], OTHER[kind])
     for answer in ([[first, second], [second]] if given["repeats"] else [first, second]):
         built.value = answer
-        if control_key(given)[2] == "check-box":  # in the options' order, then the typed
+        if control_key(given)[2] == "check-box" and given["repeats"]:  # in the options' order, then the typed
             assert sorted(map(repr, built.value)) == sorted(map(repr, answer))
         else:
             assert built.value == answer
@@ -342,3 +342,21 @@ def test_an_unknown_control_code_lists_the_codes_it_can_show():
     assert "'spinner'" in problems[0] and "slider, text-box" in problems[0]
     assert "check-box" in control_problems(item("choice", "spinner", repeats=True))[0]
     assert control_problems(item("date", "text-box"))  # a date is a picker, no box
+
+
+def test_a_yes_no_question_as_one_checkbox_is_unanswered_until_touched():
+    from sonb.widgets.controls import make_control
+    tick = make_control({"linkId": "q", "type": "boolean", "text": "Ready?", "extension": [
+        {"url": ITEM_CONTROL, "valueCodeableConcept": {"coding": [{"code": "check-box"}]}}]})
+    assert isinstance(tick.widget, W.Checkbox) and tick.value is None
+    calls = []
+    tick.observe(lambda: calls.append(tick.value))
+    tick.widget.value = True
+    tick.widget.value = False
+    assert calls == [True, False] and tick.value is False
+    tick.value = None
+    assert tick.value is None and not tick.widget.value
+    tick.value = True
+    assert tick.value is True and calls == [True, False]  # set by the form: no change fired
+    tick.disable()
+    assert tick.widget.disabled
