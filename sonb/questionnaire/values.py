@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._datafiles import texts
-from .items import CODE_SYSTEM, MAX_LENGTH, MAX_VALUE, MIN_VALUE, VALUE_KEY, options
+from .items import MAX_LENGTH, MAX_VALUE, MIN_VALUE, VALUE_KEY, options
 
 DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 DATE_TIME = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])"
@@ -205,10 +205,10 @@ def to_fhir(item: Mapping, value: Any) -> dict:
         for option in options(item):
             if type(option.key) is type(value) and option.key == value:
                 fhir = dict(option.fhir)
-                if "valueCoding" in fhir:
+                if "valueCoding" in fhir:  # the option's Coding, without its translations
                     coding = fhir["valueCoding"]
-                    fhir["valueCoding"] = {"system": coding.get("system", CODE_SYSTEM), **{
-                        k: coding[k] for k in ("version", "code", "display") if k in coding}}
+                    fhir["valueCoding"] = {k: coding[k] for k in ("system", "version", "code", "display")
+                                           if k in coding}
                 return fhir
         return {"valueString": value}  # open-choice: free text
     if kind in ("quantity", "attachment", "reference"):
