@@ -7,7 +7,6 @@ one per instance (docs/CONVENTIONS.md). Messages are in sonb/data/forms.json.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
