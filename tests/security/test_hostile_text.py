@@ -168,6 +168,7 @@ def test_hostile_text_in_every_field_runs_nothing_and_shows_literally(app, voila
     _add_record(page, typist, "Add something that matters")
     _add_record(page, typist, "Add a person")
     ui.choose(page, "How do you want to make this choice?", "I want to decide together with someone")
+    ui.field(ui.shown(page), "Who is that? (For example: my doctor, my husband)")  # shown after the kernel's answer
     typist.fill_all(page.locator(".sonb-app"))
     fit_text = page.locator(".sonb-app").inner_text()
 
