@@ -162,12 +162,16 @@ class QuestionnaireForm(W.VBox):
             self._scope.set(answers, self._put)
         finally:
             self._quiet = False
-        self._refresh(self.answers)
+        self._refresh()
 
     def control(self, key: str):
         """The control of one item by its linkId (in a repeating group: "group[n].linkId");
         tests and views use its `.widget` and `.value`."""
         return self._controls[key]
+
+    def _shown(self, raw: dict) -> dict[str, bool]:
+        """Field key -> shown by enableWhen, for these answers."""
+        return {Q.where(path): on for path, on in Q.shown_paths(self.questionnaire, raw).items()}
 
     # -- reacting ----------------------------------------------------------------------
     def _changed(self, link_id: str | None = None) -> None:
@@ -181,7 +185,7 @@ class QuestionnaireForm(W.VBox):
                 self._quiet = False
             return
         raw = self._raw()
-        shown = {Q.where(path): on for path, on in Q.shown_paths(self.questionnaire, raw).items()}
+        shown = self._shown(raw)
         # hidden items' answers go; keys stay those of the fields (instances are not renumbered)
         problems = {key: message for key, message in Q.validate_answers(self.questionnaire, raw).items()
                     if shown.get(key, True)}
@@ -189,18 +193,19 @@ class QuestionnaireForm(W.VBox):
         invalid = bool(problems)
         if not problems and self.on_change is not None:
             problems = self.on_change(answers) or {}
-        self._refresh(answers, problems, changed=link_id)
+        self._refresh(problems, changed=link_id, shown=shown)
         if invalid and self.on_invalid is not None:
             self.on_invalid(dict(self.problems))
 
-    def _refresh(self, answers: dict, problems: dict[str, str] | None = None,
-                 focus: bool = False, changed: str | None = None) -> None:
+    def _refresh(self, problems: dict[str, str] | None = None, focus: bool = False,
+                 changed: str | None = None, shown: dict[str, bool] | None = None) -> None:
+        """Show or hide the boxes enableWhen governs (`shown`: key -> shown, worked out from
+        the fields when not given) and the problems beside their fields."""
         before = self.problems
         self.problems = dict(problems or {})
         fields = [lid for lid in self._controls if lid in self.problems]  # in form order
         general = {k: v for k, v in self.problems.items() if k not in self._controls}
-        enabled = {Q.where(path): on for path, on in
-                   Q.shown_paths(self.questionnaire, self._raw()).items()}
+        enabled = shown if shown is not None else self._shown(self._raw())
         # a field with a problem is shown even where enableWhen hides it, so it can be fixed
         forced = {around for lid in fields for around in self._shown_by[lid]}
         for link_id, box in self._conditional.items():
@@ -250,7 +255,7 @@ class QuestionnaireForm(W.VBox):
         """Show problems found elsewhere (for example by the model) beside their fields; those
         that belong to no field at the top of the form. The first field with a problem gets
         the keyboard focus."""
-        self._refresh(self.answers, problems, focus=True)
+        self._refresh(problems, focus=True)
 
     def first_problem(self) -> tuple[str, str] | None:
         """(question text, message) of the first problem shown, in form order: problems that
